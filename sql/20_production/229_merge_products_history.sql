@@ -1,0 +1,34 @@
+-- =====================================================================
+-- 229_merge_products_history.sql
+-- purpose:     record the version of every product this batch inserted or changed;
+--              the warehouse builds its SCD Type 2 versions from this history
+-- target:      production.products_history
+-- grain:       one row per product_id per batch that changed it
+-- reads:       production.products
+-- rerunnable:  yes (upsert on product_id and batch)
+-- =====================================================================
+INSERT INTO production.products_history (
+    product_id, batch_id, product_name, sub_category_id, brand_id, supplier_id,
+    price, cost, stock_quantity
+)
+SELECT
+    p.product_id,
+    p.last_batch_id,
+    p.product_name,
+    p.sub_category_id,
+    p.brand_id,
+    p.supplier_id,
+    p.price,
+    p.cost,
+    p.stock_quantity
+FROM production.products AS p
+WHERE p.last_batch_id = current_setting('pipeline.batch_id')
+ON CONFLICT ON CONSTRAINT products_history_pkey DO UPDATE SET
+    product_name = excluded.product_name,
+    sub_category_id = excluded.sub_category_id,
+    brand_id = excluded.brand_id,
+    supplier_id = excluded.supplier_id,
+    price = excluded.price,
+    cost = excluded.cost,
+    stock_quantity = excluded.stock_quantity,
+    updated_at = now();

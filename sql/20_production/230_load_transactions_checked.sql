@@ -1,0 +1,118 @@
+-- =====================================================================
+-- 230_load_transactions_checked.sql
+-- purpose:     clean, cast and validate the staged transactions in one set-based
+--              pass, and decide each row's outcome (inserted, updated, duplicate,
+--              superseded, quarantined with its first failed rule and a reason)
+-- target:      staging.transactions_checked
+-- grain:       one row per staged transactions row
+-- reads:       staging.transactions, production.transactions, production.customers
+-- rerunnable:  yes (rebuilt from staging each time)
+-- =====================================================================
+DROP TABLE IF EXISTS staging.transactions_checked;
+
+CREATE UNLOGGED TABLE staging.transactions_checked AS
+WITH cleaned AS (
+    SELECT
+        s.batch_id,
+        s.source_file,
+        s.line_number,
+        pipeline.clean_text(s.transaction_id) AS transaction_id,
+        pipeline.clean_text(s.customer_id) AS customer_id,
+        pipeline.clean_text(s.transaction_date) AS transaction_date_raw,
+        pipeline.to_date_or_null(s.transaction_date) AS transaction_date,
+        pipeline.clean_text(s.transaction_time) AS transaction_time_raw,
+        pipeline.to_time_or_null(s.transaction_time) AS transaction_time,
+        pipeline.clean_text(s.payment_method) AS payment_method,
+        pipeline.clean_text(s.shipping_address) AS shipping_address,
+        pipeline.clean_text(s.total_amount) AS total_amount_raw,
+        pipeline.to_money_or_null(s.total_amount) AS total_amount
+    FROM staging.transactions AS s
+),
+
+ruled AS (
+    SELECT
+        c.*,
+        concat_ws(
+            ', ',
+            CASE WHEN c.transaction_id IS NULL THEN 'transaction_id' END,
+            CASE WHEN c.customer_id IS NULL THEN 'customer_id' END,
+            CASE WHEN c.transaction_date_raw IS NULL THEN 'transaction_date' END,
+            CASE WHEN c.payment_method IS NULL THEN 'payment_method' END,
+            CASE WHEN c.total_amount_raw IS NULL THEN 'total_amount' END
+        ) AS missing_columns,
+        md5(
+            ROW(
+                c.customer_id, c.transaction_date, c.transaction_time, c.payment_method,
+                c.shipping_address, c.total_amount
+            )::text
+        ) AS source_hash
+    FROM cleaned AS c
+),
+
+validated AS (
+    SELECT
+        r.*,
+        CASE
+            WHEN r.missing_columns != '' THEN 'missing_required'
+            WHEN r.transaction_date IS NULL THEN 'invalid_date'
+            WHEN r.transaction_time IS NULL AND r.transaction_time_raw IS NOT NULL THEN 'invalid_date'
+            WHEN r.total_amount IS NULL THEN 'invalid_number'
+            WHEN r.total_amount < 0 THEN 'negative_amount'
+            WHEN r.transaction_date > current_setting('pipeline.batch_id')::date THEN 'future_date'
+            WHEN NOT EXISTS (
+                SELECT FROM production.customers AS known
+                WHERE known.customer_id = r.customer_id
+            ) THEN 'unknown_customer'
+        END AS rule_name
+    FROM ruled AS r
+),
+
+ranked AS (
+    SELECT
+        v.*,
+        row_number() OVER latest_first AS rank_in_batch,
+        first_value(v.source_hash) OVER latest_first AS winner_hash
+    FROM validated AS v
+    WINDOW latest_first AS (
+        PARTITION BY v.transaction_id, v.rule_name IS NULL ORDER BY v.line_number DESC
+    )
+)
+
+SELECT
+    k.batch_id,
+    k.source_file,
+    k.line_number,
+    k.transaction_id,
+    k.customer_id,
+    k.transaction_date,
+    k.transaction_time,
+    k.payment_method,
+    k.shipping_address,
+    k.total_amount,
+    k.source_hash,
+    k.rule_name,
+    CASE k.rule_name
+        WHEN 'missing_required' THEN 'required column(s) empty: ' || k.missing_columns
+        WHEN 'invalid_date' THEN format(
+            'transaction_date %L / transaction_time %L is not a date (YYYY-MM-DD) and time (HH:MM:SS)',
+            k.transaction_date_raw, k.transaction_time_raw
+        )
+        WHEN 'invalid_number' THEN format(
+            'total_amount %L is not a number (digits, optional sign, at most 2 decimals)', k.total_amount_raw
+        )
+        WHEN 'negative_amount' THEN format('total_amount %s must not be negative', k.total_amount)
+        WHEN 'future_date' THEN format(
+            'transaction_date %s is after the batch date %s', k.transaction_date, k.batch_id
+        )
+        WHEN 'unknown_customer' THEN format('customer_id %L is not a known customer', k.customer_id)
+    END AS reason,
+    CASE
+        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
+        WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
+        WHEN k.rank_in_batch > 1 THEN 'superseded'
+        WHEN p.source_hash IS NULL THEN 'inserted'
+        WHEN p.source_hash = k.source_hash THEN 'duplicate'
+        ELSE 'updated'
+    END AS outcome
+FROM ranked AS k
+LEFT JOIN production.transactions AS p ON k.transaction_id = p.transaction_id;

@@ -1,0 +1,32 @@
+-- =====================================================================
+-- 242_check_transaction_items.sql
+-- purpose:     quarantine the item rows that failed a rule (including waiting rows
+--              whose transaction was rejected), kept as they arrived
+-- target:      pipeline.rejected_rows
+-- grain:       one row per rejected transaction_items row
+-- reads:       staging.transaction_items_checked, staging.transaction_items,
+--              staging.transaction_items_waiting
+-- rerunnable:  yes (a row already quarantined is left as it is)
+-- =====================================================================
+INSERT INTO pipeline.rejected_rows (
+    batch_id, source_file, line_number, record_id, rule_name, reason, raw_row, rejected_in_batch_id
+)
+SELECT
+    c.batch_id,
+    c.source_file,
+    c.line_number,
+    c.item_id,
+    c.rule_name,
+    c.reason,
+    coalesce(
+        to_jsonb(s) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at'],
+        to_jsonb(w) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at']
+    ),
+    current_setting('pipeline.batch_id')
+FROM staging.transaction_items_checked AS c
+LEFT JOIN staging.transaction_items AS s
+    ON c.batch_id = s.batch_id AND c.line_number = s.line_number
+LEFT JOIN staging.transaction_items_waiting AS w
+    ON c.batch_id = w.batch_id AND c.line_number = w.line_number
+WHERE c.outcome = 'quarantined'
+ON CONFLICT ON CONSTRAINT rejected_rows_pkey DO NOTHING;

@@ -1,0 +1,63 @@
+-- =====================================================================
+-- 304_create_fact_sales.sql
+-- purpose:     the sales fact: one row per order line, with keys to the dimension
+--              versions valid when the order was placed
+-- target:      warehouse.fact_sales
+-- grain:       one row per transaction item
+-- reads:       (none)
+-- rerunnable:  yes (IF NOT EXISTS)
+-- =====================================================================
+CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
+    item_id text NOT NULL,
+    transaction_id text NOT NULL,
+    date_key integer NOT NULL,
+    customer_key bigint NOT NULL,
+    product_key bigint NOT NULL,
+    payment_method_key integer NOT NULL,
+    transaction_time time,
+    quantity integer NOT NULL,
+    unit_price numeric(12, 2) NOT NULL,
+    discount_percentage numeric(5, 2) NOT NULL,
+    gross_amount numeric(12, 2) NOT NULL,
+    discount_amount numeric(12, 2) NOT NULL,
+    net_amount numeric(12, 2) NOT NULL,
+    cost_amount numeric(12, 2) NOT NULL,
+    profit_amount numeric(12, 2) NOT NULL,
+    batch_id text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
+    CONSTRAINT fact_sales_date_key_fkey FOREIGN KEY (date_key) REFERENCES warehouse.dim_date (date_key),
+    CONSTRAINT fact_sales_customer_key_fkey FOREIGN KEY (customer_key) REFERENCES warehouse.dim_customers (customer_key),
+    CONSTRAINT fact_sales_product_key_fkey FOREIGN KEY (product_key) REFERENCES warehouse.dim_products (product_key),
+    CONSTRAINT fact_sales_payment_method_key_fkey FOREIGN KEY (payment_method_key)
+    REFERENCES warehouse.dim_payment_methods (payment_method_key),
+    CONSTRAINT fact_sales_amounts_check CHECK (
+        gross_amount - discount_amount = net_amount AND net_amount - cost_amount = profit_amount
+    )
+);
+
+CREATE INDEX IF NOT EXISTS fact_sales_date_key_idx ON warehouse.fact_sales (date_key);
+CREATE INDEX IF NOT EXISTS fact_sales_customer_key_idx ON warehouse.fact_sales (customer_key);
+CREATE INDEX IF NOT EXISTS fact_sales_product_key_idx ON warehouse.fact_sales (product_key);
+CREATE INDEX IF NOT EXISTS fact_sales_transaction_id_idx ON warehouse.fact_sales (transaction_id);
+
+COMMENT ON TABLE warehouse.fact_sales IS 'Sales: one row per order line. Customer and product keys point at the versions valid on the order date.';
+COMMENT ON COLUMN warehouse.fact_sales.item_id IS 'Order line id (degenerate dimension; primary key).';
+COMMENT ON COLUMN warehouse.fact_sales.transaction_id IS 'Order id (degenerate dimension): count distinct for orders.';
+COMMENT ON COLUMN warehouse.fact_sales.date_key IS 'Order date, key to dim_date.';
+COMMENT ON COLUMN warehouse.fact_sales.customer_key IS 'Customer version valid on the order date, key to dim_customers.';
+COMMENT ON COLUMN warehouse.fact_sales.product_key IS 'Product version valid on the order date, key to dim_products.';
+COMMENT ON COLUMN warehouse.fact_sales.payment_method_key IS 'Payment method, key to dim_payment_methods.';
+COMMENT ON COLUMN warehouse.fact_sales.transaction_time IS 'Local time of the order.';
+COMMENT ON COLUMN warehouse.fact_sales.quantity IS 'Units sold.';
+COMMENT ON COLUMN warehouse.fact_sales.unit_price IS 'Price per unit charged, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.discount_percentage IS 'Discount in percent.';
+COMMENT ON COLUMN warehouse.fact_sales.gross_amount IS 'quantity x unit_price, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.discount_amount IS 'gross_amount - net_amount, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.net_amount IS 'Revenue: the line total as delivered, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.cost_amount IS 'quantity x the product version''s unit cost, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.profit_amount IS 'net_amount - cost_amount, currency units.';
+COMMENT ON COLUMN warehouse.fact_sales.batch_id IS 'Batch that last loaded or corrected the row.';
+COMMENT ON COLUMN warehouse.fact_sales.created_at IS 'When the row was created.';
+COMMENT ON COLUMN warehouse.fact_sales.updated_at IS 'When the row last changed.';

@@ -1,0 +1,41 @@
+-- =====================================================================
+-- 350_load_fact_sales_changes.sql
+-- purpose:     the order lines whose fact row this batch must write: lines the
+--              batch inserted or corrected, and every line of a transaction the
+--              batch inserted or corrected; plus the days and customers those lines
+--              touched before and after the change, so agg_daily_sales recomputes
+--              only what moved
+-- target:      staging.fact_sales_changes
+-- grain:       one row per item_id to (re)load, with its old and new day and customer
+-- reads:       production.transaction_items, production.transactions,
+--              warehouse.fact_sales, warehouse.dim_customers, warehouse.dim_date
+-- rerunnable:  yes (rebuilt each time)
+-- =====================================================================
+DROP TABLE IF EXISTS staging.fact_sales_changes;
+
+CREATE UNLOGGED TABLE staging.fact_sales_changes AS
+WITH changed_items AS (
+    SELECT ti.item_id
+    FROM production.transaction_items AS ti
+    WHERE ti.last_batch_id = current_setting('pipeline.batch_id')
+    UNION
+    SELECT ti.item_id
+    FROM production.transactions AS t
+    INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
+    WHERE t.last_batch_id = current_setting('pipeline.batch_id')
+)
+
+SELECT
+    c.item_id,
+    t.transaction_date AS new_sales_date,
+    t.customer_id AS new_customer_id,
+    dd.full_date AS old_sales_date,
+    dc.customer_id AS old_customer_id
+FROM changed_items AS c
+INNER JOIN production.transaction_items AS ti ON c.item_id = ti.item_id
+INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+LEFT JOIN warehouse.fact_sales AS f ON c.item_id = f.item_id
+LEFT JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
+LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key;
+
+ANALYZE staging.fact_sales_changes;

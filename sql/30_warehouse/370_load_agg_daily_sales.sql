@@ -1,0 +1,85 @@
+-- =====================================================================
+-- 370_load_agg_daily_sales.sql
+-- purpose:     recompute agg_daily_sales for the days this batch touched: the old
+--              and new days of every changed line, and every day on which a
+--              customer of a changed line ordered (their first-order day, and so
+--              new versus repeat, may have moved). Lives in the warehouse stage so
+--              fact and aggregate commit together: readers never see them disagree.
+-- target:      warehouse.agg_daily_sales
+-- grain:       one row per date with sales
+-- reads:       staging.fact_sales_changes, warehouse.fact_sales, warehouse.dim_date,
+--              warehouse.dim_customers
+-- rerunnable:  yes (the touched days are deleted and recomputed from fact_sales)
+-- =====================================================================
+CREATE TEMPORARY TABLE agg_days ON COMMIT DROP AS
+WITH touched_customers AS (
+    SELECT c.new_customer_id AS customer_id
+    FROM staging.fact_sales_changes AS c
+    UNION
+    SELECT c.old_customer_id
+    FROM staging.fact_sales_changes AS c
+    WHERE c.old_customer_id IS NOT NULL
+)
+
+SELECT c.new_sales_date AS sales_date
+FROM staging.fact_sales_changes AS c
+UNION
+SELECT c.old_sales_date
+FROM staging.fact_sales_changes AS c
+WHERE c.old_sales_date IS NOT NULL
+UNION
+SELECT dd.full_date
+FROM touched_customers AS tc
+INNER JOIN warehouse.dim_customers AS dc ON tc.customer_id = dc.customer_id
+INNER JOIN warehouse.fact_sales AS f ON dc.customer_key = f.customer_key
+INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key;
+
+DELETE FROM warehouse.agg_daily_sales AS a
+USING agg_days AS d
+WHERE a.sales_date = d.sales_date;
+
+INSERT INTO warehouse.agg_daily_sales (
+    date_key, sales_date, transactions, items, units, gross_amount, discount_amount,
+    net_revenue, cost_amount, profit_amount, distinct_customers, new_customers,
+    repeat_customers, average_order_value
+)
+WITH day_lines AS (
+    SELECT
+        f.*,
+        dd.full_date,
+        dc.customer_id
+    FROM agg_days AS d
+    INNER JOIN warehouse.dim_date AS dd ON d.sales_date = dd.full_date
+    INNER JOIN warehouse.fact_sales AS f ON dd.date_key = f.date_key
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+),
+
+first_orders AS (
+    SELECT
+        dc.customer_id,
+        min(f.date_key) AS first_date_key
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE dc.customer_id IN (SELECT dl.customer_id FROM day_lines AS dl)
+    GROUP BY dc.customer_id
+)
+
+SELECT
+    l.date_key,
+    l.full_date,
+    count(DISTINCT l.transaction_id),
+    count(*),
+    sum(l.quantity),
+    sum(l.gross_amount),
+    sum(l.discount_amount),
+    sum(l.net_amount),
+    sum(l.cost_amount),
+    sum(l.profit_amount),
+    count(DISTINCT l.customer_id),
+    count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key = l.date_key),
+    count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key < l.date_key),
+    round(sum(l.net_amount) / count(DISTINCT l.transaction_id), 2)
+FROM day_lines AS l
+INNER JOIN first_orders AS fo ON l.customer_id = fo.customer_id
+GROUP BY l.date_key, l.full_date
+ORDER BY l.date_key;
