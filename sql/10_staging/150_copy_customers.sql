@@ -24,6 +24,6 @@ COPY staging.customers (
     age_group
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER match);
+WITH (FORMAT csv, HEADER MATCH);
 
 ANALYZE staging.customers;

@@ -23,6 +23,6 @@ COPY staging.products (
     supplier_id
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER match);
+WITH (FORMAT csv, HEADER MATCH);
 
 ANALYZE staging.products;

@@ -21,6 +21,6 @@ COPY staging.transactions (
     total_amount
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER match);
+WITH (FORMAT csv, HEADER MATCH);
 
 ANALYZE staging.transactions;

@@ -21,6 +21,6 @@ COPY staging.transaction_items (
     line_total
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER match);
+WITH (FORMAT csv, HEADER MATCH);
 
 ANALYZE staging.transaction_items;

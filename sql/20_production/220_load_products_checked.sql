@@ -36,24 +36,24 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.product_id IS NULL THEN 'product_id' END,
-            CASE WHEN c.product_name IS NULL THEN 'product_name' END,
-            CASE WHEN c.category IS NULL THEN 'category' END,
-            CASE WHEN c.sub_category IS NULL THEN 'sub_category' END,
-            CASE WHEN c.price_raw IS NULL THEN 'price' END,
-            CASE WHEN c.cost_raw IS NULL THEN 'cost' END
+            CASE WHEN c.product_id IS null THEN 'product_id' END,
+            CASE WHEN c.product_name IS null THEN 'product_name' END,
+            CASE WHEN c.category IS null THEN 'category' END,
+            CASE WHEN c.sub_category IS null THEN 'sub_category' END,
+            CASE WHEN c.price_raw IS null THEN 'price' END,
+            CASE WHEN c.cost_raw IS null THEN 'cost' END
         ) AS missing_columns,
         concat_ws(
             ', ',
-            CASE WHEN c.price IS NULL AND c.price_raw IS NOT NULL THEN format('price %L', c.price_raw) END,
-            CASE WHEN c.cost IS NULL AND c.cost_raw IS NOT NULL THEN format('cost %L', c.cost_raw) END,
+            CASE WHEN c.price IS null AND c.price_raw IS NOT null THEN format('price %L', c.price_raw) END,
+            CASE WHEN c.cost IS null AND c.cost_raw IS NOT null THEN format('cost %L', c.cost_raw) END,
             CASE
-                WHEN c.stock_quantity IS NULL AND c.stock_quantity_raw IS NOT NULL
+                WHEN c.stock_quantity IS null AND c.stock_quantity_raw IS NOT null
                     THEN format('stock_quantity %L', c.stock_quantity_raw)
             END
         ) AS invalid_numbers,
         md5(
-            ROW(
+            row(
                 c.product_name, c.category, c.sub_category, c.price, c.cost,
                 c.brand, c.stock_quantity, c.supplier_id
             )::text
@@ -79,7 +79,7 @@ ranked AS (
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.product_id, v.rule_name IS NULL ORDER BY v.line_number DESC
+        PARTITION BY v.product_id, v.rule_name IS null ORDER BY v.line_number DESC
     )
 )
 
@@ -106,10 +106,10 @@ SELECT
         )
     END AS reason,
     CASE
-        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
+        WHEN k.rule_name IS NOT null THEN 'quarantined'
         WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
         WHEN k.rank_in_batch > 1 THEN 'superseded'
-        WHEN p.source_hash IS NULL THEN 'inserted'
+        WHEN p.source_hash IS null THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

@@ -17,13 +17,29 @@ DROP TABLE IF EXISTS staging.transaction_items_checked;
 CREATE UNLOGGED TABLE staging.transaction_items_checked AS
 WITH raw_items AS (
     SELECT
-        s.item_id, s.transaction_id, s.product_id, s.quantity, s.unit_price,
-        s.discount_percentage, s.line_total, s.batch_id, s.source_file, s.line_number
+        s.item_id,
+        s.transaction_id,
+        s.product_id,
+        s.quantity,
+        s.unit_price,
+        s.discount_percentage,
+        s.line_total,
+        s.batch_id,
+        s.source_file,
+        s.line_number
     FROM staging.transaction_items AS s
     UNION ALL
     SELECT
-        w.item_id, w.transaction_id, w.product_id, w.quantity, w.unit_price,
-        w.discount_percentage, w.line_total, w.batch_id, w.source_file, w.line_number
+        w.item_id,
+        w.transaction_id,
+        w.product_id,
+        w.quantity,
+        w.unit_price,
+        w.discount_percentage,
+        w.line_total,
+        w.batch_id,
+        w.source_file,
+        w.line_number
     FROM staging.transaction_items_waiting AS w
 ),
 
@@ -42,7 +58,7 @@ cleaned AS (
         pipeline.clean_text(s.discount_percentage) AS discount_percentage_raw,
         coalesce(
             pipeline.to_money_or_null(s.discount_percentage),
-            CASE WHEN pipeline.clean_text(s.discount_percentage) IS NULL THEN 0 END
+            CASE WHEN pipeline.clean_text(s.discount_percentage) IS null THEN 0 END
         ) AS discount_percentage,
         pipeline.clean_text(s.line_total) AS line_total_raw,
         pipeline.to_money_or_null(s.line_total) AS line_total
@@ -54,26 +70,26 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.item_id IS NULL THEN 'item_id' END,
-            CASE WHEN c.transaction_id IS NULL THEN 'transaction_id' END,
-            CASE WHEN c.product_id IS NULL THEN 'product_id' END,
-            CASE WHEN c.quantity_raw IS NULL THEN 'quantity' END,
-            CASE WHEN c.unit_price_raw IS NULL THEN 'unit_price' END,
-            CASE WHEN c.line_total_raw IS NULL THEN 'line_total' END
+            CASE WHEN c.item_id IS null THEN 'item_id' END,
+            CASE WHEN c.transaction_id IS null THEN 'transaction_id' END,
+            CASE WHEN c.product_id IS null THEN 'product_id' END,
+            CASE WHEN c.quantity_raw IS null THEN 'quantity' END,
+            CASE WHEN c.unit_price_raw IS null THEN 'unit_price' END,
+            CASE WHEN c.line_total_raw IS null THEN 'line_total' END
         ) AS missing_columns,
         concat_ws(
             ', ',
-            CASE WHEN c.quantity IS NULL THEN format('quantity %L', c.quantity_raw) END,
-            CASE WHEN c.unit_price IS NULL THEN format('unit_price %L', c.unit_price_raw) END,
+            CASE WHEN c.quantity IS null THEN format('quantity %L', c.quantity_raw) END,
+            CASE WHEN c.unit_price IS null THEN format('unit_price %L', c.unit_price_raw) END,
             CASE
-                WHEN c.discount_percentage IS NULL
+                WHEN c.discount_percentage IS null
                     THEN format('discount_percentage %L', c.discount_percentage_raw)
             END,
-            CASE WHEN c.line_total IS NULL THEN format('line_total %L', c.line_total_raw) END
+            CASE WHEN c.line_total IS null THEN format('line_total %L', c.line_total_raw) END
         ) AS invalid_numbers,
         round(c.quantity * c.unit_price * (1 - c.discount_percentage / 100), 2) AS expected_line_total,
         md5(
-            ROW(
+            row(
                 c.transaction_id, c.product_id, c.quantity, c.unit_price,
                 c.discount_percentage, c.line_total
             )::text
@@ -85,7 +101,7 @@ ruled AS (
 validated AS (
     SELECT
         r.*,
-        t.transaction_id IS NOT NULL AS has_parent,
+        t.transaction_id IS NOT null AS has_parent,
         CASE
             WHEN r.missing_columns != '' THEN 'missing_required'
             WHEN r.invalid_numbers != '' THEN 'invalid_number'
@@ -97,7 +113,7 @@ validated AS (
                 SELECT FROM production.products AS known
                 WHERE known.product_id = r.product_id
             ) THEN 'unknown_product'
-            WHEN t.transaction_id IS NULL AND EXISTS (
+            WHEN t.transaction_id IS null AND EXISTS (
                 SELECT FROM pipeline.rejected_rows AS rejected
                 WHERE
                     rejected.source_file = 'transactions.csv'
@@ -115,7 +131,7 @@ ranked AS (
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.item_id, v.rule_name IS NULL AND v.has_parent
+        PARTITION BY v.item_id, v.rule_name IS null AND v.has_parent
         ORDER BY v.batch_id DESC, v.line_number DESC
     )
 )
@@ -138,27 +154,33 @@ SELECT
         WHEN 'missing_required' THEN 'required column(s) empty: ' || k.missing_columns
         WHEN 'invalid_number' THEN 'not a number (digits, optional sign, at most 2 decimals): ' || k.invalid_numbers
         WHEN 'quantity_not_positive' THEN format('quantity %s must be greater than 0', k.quantity)
-        WHEN 'discount_out_of_range' THEN format(
-            'discount_percentage %s must be between 0 and 100', k.discount_percentage
-        )
-        WHEN 'negative_amount' THEN format(
-            'unit_price %s and line_total %s must not be negative', k.unit_price, k.line_total
-        )
-        WHEN 'line_total_mismatch' THEN format(
-            'line_total %s differs from quantity x unit_price x (1 - discount/100) = %s by more than one cent',
-            k.line_total, k.expected_line_total
-        )
+        WHEN 'discount_out_of_range'
+            THEN
+                format(
+                    'discount_percentage %s must be between 0 and 100', k.discount_percentage
+                )
+        WHEN 'negative_amount'
+            THEN
+                format(
+                    'unit_price %s and line_total %s must not be negative', k.unit_price, k.line_total
+                )
+        WHEN 'line_total_mismatch'
+            THEN
+                format(
+                    'line_total %s differs from quantity x unit_price x (1 - discount/100) = %s by more than one cent',
+                    k.line_total, k.expected_line_total
+                )
         WHEN 'unknown_product' THEN format('product_id %L is not a known product', k.product_id)
         WHEN 'parent_rejected' THEN format(
             'transaction_id %L was quarantined, so its items cannot be loaded', k.transaction_id
         )
     END AS reason,
     CASE
-        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
+        WHEN k.rule_name IS NOT null THEN 'quarantined'
         WHEN NOT k.has_parent THEN 'waiting'
         WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
         WHEN k.rank_in_batch > 1 THEN 'superseded'
-        WHEN p.source_hash IS NULL THEN 'inserted'
+        WHEN p.source_hash IS null THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

@@ -17,13 +17,22 @@ INSERT INTO pipeline.reconciliation (
     inserted, updated, duplicates, superseded, quarantined, waiting_out
 )
 WITH staged AS (
-    SELECT 'customers.csv' AS source_file, count(*) AS raw_rows, 0 AS waiting_in
+    SELECT
+        'customers.csv' AS source_file,
+        count(*) AS raw_rows,
+        0 AS waiting_in
     FROM staging.customers
     UNION ALL
-    SELECT 'products.csv', count(*), 0
+    SELECT
+        'products.csv',
+        count(*),
+        0
     FROM staging.products
     UNION ALL
-    SELECT 'transactions.csv', count(*), 0
+    SELECT
+        'transactions.csv',
+        count(*),
+        0
     FROM staging.transactions
     UNION ALL
     SELECT
@@ -33,16 +42,24 @@ WITH staged AS (
 ),
 
 outcomes AS (
-    SELECT 'customers.csv' AS source_file, c.outcome
+    SELECT
+        'customers.csv' AS source_file,
+        c.outcome
     FROM staging.customers_checked AS c
     UNION ALL
-    SELECT 'products.csv', p.outcome
+    SELECT
+        'products.csv',
+        p.outcome
     FROM staging.products_checked AS p
     UNION ALL
-    SELECT 'transactions.csv', t.outcome
+    SELECT
+        'transactions.csv',
+        t.outcome
     FROM staging.transactions_checked AS t
     UNION ALL
-    SELECT 'transaction_items.csv', i.outcome
+    SELECT
+        'transaction_items.csv',
+        i.outcome
     FROM staging.transaction_items_checked AS i
 ),
 

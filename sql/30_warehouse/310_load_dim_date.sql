@@ -38,8 +38,11 @@ days AS (
         extract(DAY FROM d)::smallint AS day_of_month,
         extract(MONTH FROM d)::smallint AS month_number,
         extract(YEAR FROM d)::smallint AS year_number
-    FROM bounds AS b
-    CROSS JOIN LATERAL generate_series(b.first_day, b.last_day, INTERVAL '1 day') AS d
+    FROM generate_series(
+        (SELECT b.first_day FROM bounds AS b),
+        (SELECT b.last_day FROM bounds AS b),
+        interval '1 day'
+    ) AS d
 ),
 
 named AS (
@@ -85,7 +88,7 @@ SELECT
     'Q' || extract(QUARTER FROM n.full_date),
     n.year_number,
     n.day_of_week IN (6, 7),
-    n.holiday_name IS NOT NULL,
+    n.holiday_name IS NOT null,
     n.holiday_name,
     (n.year_number + CASE WHEN n.month_number >= {{ fiscal_year_start_month }} AND {{ fiscal_year_start_month }} > 1 THEN 1 ELSE 0 END)::smallint,
     ((n.fiscal_month - 1) / 3 + 1)::smallint,
@@ -96,5 +99,5 @@ ON CONFLICT ON CONSTRAINT dim_date_pkey DO UPDATE SET
     fiscal_quarter = excluded.fiscal_quarter,
     fiscal_month = excluded.fiscal_month
 WHERE
-    (dim_date.fiscal_year, dim_date.fiscal_quarter, dim_date.fiscal_month)
-    IS DISTINCT FROM (excluded.fiscal_year, excluded.fiscal_quarter, excluded.fiscal_month);
+(dim_date.fiscal_year, dim_date.fiscal_quarter, dim_date.fiscal_month)
+IS DISTINCT FROM (excluded.fiscal_year, excluded.fiscal_quarter, excluded.fiscal_month);

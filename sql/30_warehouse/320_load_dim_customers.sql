@@ -40,7 +40,7 @@ WITH delivered AS (
 
 SELECT
     d.*,
-    md5(ROW(d.email, d.city, d.state, d.country, d.age_group, d.customer_segment)::text) AS attribute_hash
+    md5(row(d.email, d.city, d.state, d.country, d.age_group, d.customer_segment)::text) AS attribute_hash
 FROM delivered AS d;
 
 UPDATE warehouse.dim_customers AS d
@@ -74,18 +74,23 @@ SELECT
     i.customer_segment,
     i.attribute_hash,
     CASE
-        WHEN EXISTS (SELECT FROM warehouse.dim_customers AS old WHERE old.customer_id = i.customer_id)
+        WHEN
+            EXISTS (
+                SELECT FROM warehouse.dim_customers AS old
+                WHERE old.customer_id = i.customer_id
+            )
             THEN current_setting('pipeline.batch_id')::date
-        ELSE DATE '1900-01-01'
+        ELSE date '1900-01-01'
     END,
-    DATE '9999-12-31',
+    date '9999-12-31',
     true,
     current_setting('pipeline.batch_id')
 FROM incoming_customers AS i
-WHERE NOT EXISTS (
-    SELECT FROM warehouse.dim_customers AS d
-    WHERE d.customer_id = i.customer_id AND d.is_current
-)
+WHERE
+    NOT EXISTS (
+        SELECT FROM warehouse.dim_customers AS d
+        WHERE d.customer_id = i.customer_id AND d.is_current
+    )
 ORDER BY i.customer_id;
 
 UPDATE warehouse.dim_customers AS d

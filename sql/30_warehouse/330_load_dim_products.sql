@@ -31,7 +31,7 @@ WITH delivered AS (
 
 SELECT
     d.*,
-    md5(ROW(d.price, d.cost, d.category, d.sub_category, d.brand)::text) AS attribute_hash
+    md5(row(d.price, d.cost, d.category, d.sub_category, d.brand)::text) AS attribute_hash
 FROM delivered AS d;
 
 UPDATE warehouse.dim_products AS d
@@ -60,18 +60,23 @@ SELECT
     i.cost,
     i.attribute_hash,
     CASE
-        WHEN EXISTS (SELECT FROM warehouse.dim_products AS old WHERE old.product_id = i.product_id)
+        WHEN
+            EXISTS (
+                SELECT FROM warehouse.dim_products AS old
+                WHERE old.product_id = i.product_id
+            )
             THEN current_setting('pipeline.batch_id')::date
-        ELSE DATE '1900-01-01'
+        ELSE date '1900-01-01'
     END,
-    DATE '9999-12-31',
+    date '9999-12-31',
     true,
     current_setting('pipeline.batch_id')
 FROM incoming_products AS i
-WHERE NOT EXISTS (
-    SELECT FROM warehouse.dim_products AS d
-    WHERE d.product_id = i.product_id AND d.is_current
-)
+WHERE
+    NOT EXISTS (
+        SELECT FROM warehouse.dim_products AS d
+        WHERE d.product_id = i.product_id AND d.is_current
+    )
 ORDER BY i.product_id;
 
 UPDATE warehouse.dim_products AS d

@@ -12,14 +12,15 @@ SELECT
     pm.payment_method_name,
     CASE
         WHEN pm.payment_method_name ILIKE '%card%' THEN 'Card'
-        WHEN pm.payment_method_name ILIKE ANY (ARRAY['%paypal%', '%pay', '%wallet%']) THEN 'Digital Wallet'
+        WHEN pm.payment_method_name ILIKE any(ARRAY['%paypal%', '%pay', '%wallet%']) THEN 'Digital Wallet'
         WHEN pm.payment_method_name ILIKE '%bank%' THEN 'Bank Transfer'
         WHEN pm.payment_method_name ILIKE '%cash%' THEN 'Cash'
         ELSE 'Other'
     END
 FROM production.payment_methods AS pm
-WHERE NOT EXISTS (
-    SELECT FROM warehouse.dim_payment_methods AS known
-    WHERE known.payment_method_key = pm.payment_method_id
-)
+WHERE
+    NOT EXISTS (
+        SELECT FROM warehouse.dim_payment_methods AS known
+        WHERE known.payment_method_key = pm.payment_method_id
+    )
 ORDER BY pm.payment_method_id;

@@ -87,13 +87,13 @@ ON CONFLICT ON CONSTRAINT fact_sales_pkey DO UPDATE SET
     batch_id = excluded.batch_id,
     updated_at = now()
 WHERE
-    (
-        fact_sales.transaction_id, fact_sales.date_key, fact_sales.customer_key, fact_sales.product_key,
-        fact_sales.payment_method_key, fact_sales.transaction_time, fact_sales.quantity,
-        fact_sales.unit_price, fact_sales.discount_percentage, fact_sales.net_amount, fact_sales.cost_amount
-    )
-    IS DISTINCT FROM (
-        excluded.transaction_id, excluded.date_key, excluded.customer_key, excluded.product_key,
-        excluded.payment_method_key, excluded.transaction_time, excluded.quantity,
-        excluded.unit_price, excluded.discount_percentage, excluded.net_amount, excluded.cost_amount
-    );
+(
+    fact_sales.transaction_id, fact_sales.date_key, fact_sales.customer_key, fact_sales.product_key,
+    fact_sales.payment_method_key, fact_sales.transaction_time, fact_sales.quantity,
+    fact_sales.unit_price, fact_sales.discount_percentage, fact_sales.net_amount, fact_sales.cost_amount
+)
+IS DISTINCT FROM (
+    excluded.transaction_id, excluded.date_key, excluded.customer_key, excluded.product_key,
+    excluded.payment_method_key, excluded.transaction_time, excluded.quantity,
+    excluded.unit_price, excluded.discount_percentage, excluded.net_amount, excluded.cost_amount
+);

@@ -18,7 +18,7 @@ WITH touched_customers AS (
     UNION
     SELECT c.old_customer_id
     FROM staging.fact_sales_changes AS c
-    WHERE c.old_customer_id IS NOT NULL
+    WHERE c.old_customer_id IS NOT null
 )
 
 SELECT c.new_sales_date AS sales_date
@@ -26,7 +26,7 @@ FROM staging.fact_sales_changes AS c
 UNION
 SELECT c.old_sales_date
 FROM staging.fact_sales_changes AS c
-WHERE c.old_sales_date IS NOT NULL
+WHERE c.old_sales_date IS NOT null
 UNION
 SELECT dd.full_date
 FROM touched_customers AS tc
