@@ -30,7 +30,7 @@ from dotenv import load_dotenv
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 ROOT = Path(__file__).resolve().parent
-SQL_DIR = ROOT / "sql"
+SQL_DIR = Path(os.environ.get("PIPELINE_SQL_DIR") or ROOT / "sql")
 STAGE_DIRS = {
     "setup": "00_setup",
     "staging": "10_staging",
