@@ -58,6 +58,9 @@ SESSION_SETTINGS = {
     "client_encoding": "UTF8",
     "DateStyle": "ISO, YMD",
     "TimeZone": "UTC",
+    # A backend whose client died (kill -9, power loss) notices within a second,
+    # rolls back and releases the pipeline lock instead of finishing its statement.
+    "client_connection_check_interval": "1s",
 }
 EXIT_FAILED, EXIT_UNREACHABLE, EXIT_BUSY = 1, 2, 3
 
