@@ -42,7 +42,7 @@ class Database:
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with psycopg2.connect(self.url) as conn, conn.cursor() as cur:
-            cur.execute(sql, params)
+            cur.execute(sql, params or None)
             rows = cur.fetchall() if cur.description else []
         conn.close()
         return rows
@@ -52,7 +52,7 @@ class Database:
 
     def execute(self, sql: str, params: tuple = ()) -> None:
         with psycopg2.connect(self.url) as conn, conn.cursor() as cur:
-            cur.execute(sql, params)
+            cur.execute(sql, params or None)
         conn.close()
 
 

@@ -12,6 +12,9 @@
 --              production.countries
 -- rerunnable:  yes (an unchanged version is detected by its hash and left alone)
 -- =====================================================================
+-- Dropped first: a full refresh runs this file once per batch in one transaction.
+DROP TABLE IF EXISTS incoming_customers;
+
 CREATE TEMPORARY TABLE incoming_customers ON COMMIT DROP AS
 WITH delivered AS (
     SELECT

@@ -11,6 +11,9 @@
 --              production.categories, production.brands
 -- rerunnable:  yes (an unchanged version is detected by its hash and left alone)
 -- =====================================================================
+-- Dropped first: a full refresh runs this file once per batch in one transaction.
+DROP TABLE IF EXISTS incoming_products;
+
 CREATE TEMPORARY TABLE incoming_products ON COMMIT DROP AS
 WITH delivered AS (
     SELECT

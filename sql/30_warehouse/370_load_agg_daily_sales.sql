@@ -11,6 +11,9 @@
 --              warehouse.dim_customers
 -- rerunnable:  yes (the touched days are deleted and recomputed from fact_sales)
 -- =====================================================================
+-- Dropped first: a full refresh runs this file once per batch in one transaction.
+DROP TABLE IF EXISTS agg_days;
+
 CREATE TEMPORARY TABLE agg_days ON COMMIT DROP AS
 WITH touched_customers AS (
     SELECT c.new_customer_id AS customer_id

@@ -1,0 +1,222 @@
+"""The walking skeleton end to end: every layer, exact counts, re-runs, stages, render, failures, lock."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg2
+
+import pipeline_orchestrator as orchestrator
+from conftest import ROOT, run_cli, run_ok, table_counts, warehouse_fingerprint
+
+CUSTOMERS = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
+C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34
+C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44
+C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54
+"""
+PRODUCTS = """product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id
+P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1
+P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2
+"""
+TRANSACTIONS = """transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount
+T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00
+T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00
+T3,C9,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00
+"""
+ITEMS = """item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total
+I1,T1,P1,1,1000.00,0,1000.00
+I2,T1,P2,1,10.00,0,10.00
+I3,T2,P2,2,10.00,10,18.00
+I4,T3,P2,1,10.00,0,10.00
+I5,T2,P2,0,10.00,0,0.00
+"""
+
+
+def write_batch(data_dir: Path, batch: str, **files: str) -> Path:
+    folder = data_dir / batch
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def hand_written(tmp_path: Path) -> Path:
+    data = tmp_path / "raw"
+    write_batch(data, "2024-12-31", customers=CUSTOMERS, products=PRODUCTS, transactions=TRANSACTIONS,
+                transaction_items=ITEMS)
+    return data
+
+
+def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
+    data = hand_written(tmp_path)
+    result = run_ok(db, data)
+    assert "run 1 succeeded" not in result.stderr
+    assert "360_merge_fact_sales.sql" in result.stdout  # progress: one line per step
+
+    staging = table_counts(db, "staging")
+    assert {k: staging[k] for k in ("customers", "products", "transactions", "transaction_items")} == {
+        "customers": 3, "products": 2, "transactions": 3, "transaction_items": 5}
+    production = table_counts(db, "production")
+    assert production == {
+        "brands": 2, "categories": 2, "cities": 2, "countries": 1, "customers": 2, "customers_history": 2,
+        "payment_methods": 2, "products": 2, "products_history": 2, "states": 2, "sub_categories": 2,
+        "suppliers": 2, "transaction_items": 3, "transactions": 2,
+    }
+    assert table_counts(db, "warehouse") == {
+        "agg_daily_sales": 1, "dim_customers": 2, "dim_date": 1096, "dim_payment_methods": 2,
+        "dim_products": 2, "fact_sales": 3,
+    }
+    assert db.query("SELECT source_file, line_number, record_id, rule_name FROM pipeline.rejected_rows "
+                    "ORDER BY source_file, line_number") == [
+        ("customers.csv", 4, "C3", "invalid_email"),
+        ("transaction_items.csv", 5, "I4", "parent_rejected"),
+        ("transaction_items.csv", 6, "I5", "quantity_not_positive"),
+        ("transactions.csv", 4, "T3", "unknown_customer"),
+    ]
+    assert db.query("SELECT * FROM warehouse.agg_daily_sales")[0][:14] == (
+        20240105, __import__("datetime").date(2024, 1, 5), 2, 3, 4, Decimal("1030.00"), Decimal("2.00"),
+        Decimal("1028.00"), Decimal("712.00"), Decimal("316.00"), 2, 2, 0, Decimal("514.00"))
+    assert db.query("SELECT bool_and(is_balanced), sum(raw_rows), sum(quarantined) FROM pipeline.reconciliation") == [
+        (True, Decimal(13), Decimal(4))]
+    assert db.query("SELECT status FROM pipeline.runs") == [("succeeded",)]
+
+    status = run_ok(db, data, "status")
+    assert "succeeded" in status.stdout and "360_merge_fact_sales.sql" in status.stdout
+
+
+def test_rerunning_the_same_data_changes_nothing(db, small_data):
+    run_ok(db, small_data)
+    before = {s: table_counts(db, s) for s in ("production", "warehouse")}
+    fingerprint = warehouse_fingerprint(db)
+    rejected = db.scalar("SELECT count(*) FROM pipeline.rejected_rows")
+
+    again = run_ok(db, small_data)
+    assert "no new batch to load" in again.stdout
+    assert {s: table_counts(db, s) for s in ("production", "warehouse")} == before
+    assert warehouse_fingerprint(db) == fingerprint
+    assert db.scalar("SELECT count(*) FROM pipeline.rejected_rows") == rejected
+    assert db.query("SELECT status, count(*) FROM pipeline.runs GROUP BY 1") == [("succeeded", 2)]
+
+
+def test_one_stage_at_a_time(db, tmp_path):
+    data = hand_written(tmp_path)
+    run_ok(db, data, "staging")
+    assert db.scalar("SELECT count(*) FROM staging.transaction_items") == 5
+    assert db.scalar("SELECT to_regclass('production.customers')") is None
+    assert db.query("SELECT batch_id, status FROM pipeline.batches") == [("2024-12-31", "staged")]
+
+    run_ok(db, data, "production")
+    assert db.scalar("SELECT count(*) FROM production.transaction_items") == 3
+    assert db.scalar("SELECT to_regclass('warehouse.fact_sales')") is None
+
+    run_ok(db, data, "warehouse")
+    assert db.scalar("SELECT sum(net_amount) FROM warehouse.fact_sales") == Decimal("1028.00")
+    assert db.query("SELECT status FROM pipeline.batches") == [("complete",)]
+
+    run_ok(db, data, "analytics")
+    assert db.scalar("SELECT count(*) FROM analytics.revenue_by_category_month") == 2
+    quality = run_ok(db, data, "quality")
+    assert "900_check_scd2_one_current_version.sql" in quality.stdout
+
+
+def psql_binary() -> str:
+    server = orchestrator.embedded_server(ROOT / ".pgdata")
+    candidate = Path(server.bin_path) / "psql"
+    return str(candidate) if candidate.exists() else shutil.which("psql")
+
+
+def test_render_output_runs_in_psql_to_the_same_result(db, server_admin, tmp_path):
+    data = hand_written(tmp_path)
+    run_ok(db, data)
+
+    other = f"{db.url.split('dbname=')[1].split()[0]}_psql"
+    admin = psycopg2.connect(server_admin)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {other} TEMPLATE template0")
+        cur.execute(f"ALTER DATABASE {other} OWNER TO {db.query('SELECT current_user')[0][0]}")
+    try:
+        other_url = psycopg2.extensions.make_dsn(db.url, dbname=other)
+        for stage in ("setup", "staging", "production", "warehouse"):
+            script = run_ok(db, data, "render", stage).stdout
+            assert ("\\copy staging.customers" in script) == (stage == "staging")
+            result = subprocess.run([psql_binary(), other_url, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+                                    input=script, capture_output=True, text=True)
+            assert result.returncode == 0, result.stderr
+        from conftest import Database
+        assert warehouse_fingerprint(Database(other_url, other_url)) == warehouse_fingerprint(db)
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {other} WITH (FORCE)")
+        admin.close()
+
+
+def test_failing_sql_file_rolls_back_its_stage_and_names_file_and_line(db, tmp_path):
+    data = hand_written(tmp_path)
+    sql_copy = tmp_path / "sql"
+    shutil.copytree(ROOT / "sql", sql_copy)
+    (sql_copy / "30_warehouse" / "365_load_broken.sql").write_text(
+        "-- a DBA's edit gone wrong\nSELECT 1;\n\nSELECT count(*)\nFROM warehouse.no_such_table;\n")
+
+    result = run_cli(db, data, env={"PIPELINE_SQL_DIR": str(sql_copy)})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "sql/30_warehouse/365_load_broken.sql, line 5" in result.stderr or \
+        "365_load_broken.sql, line 5" in result.stderr
+    assert 'relation "warehouse.no_such_table" does not exist' in result.stderr
+    # The warehouse stage rolled back whole: not even its tables exist; production committed.
+    assert db.scalar("SELECT to_regclass('warehouse.fact_sales')") is None
+    assert db.scalar("SELECT count(*) FROM production.transaction_items") == 3
+    assert db.query("SELECT status FROM pipeline.batches") == [("produced",)]
+    assert db.query("SELECT status FROM pipeline.runs") == [("failed",)]
+    outcomes = dict(db.query("SELECT sql_file, outcome FROM pipeline.steps WHERE stage = 'warehouse'"))
+    assert outcomes[f"{sql_copy}/30_warehouse/365_load_broken.sql"] == "failed"
+    assert outcomes[f"{sql_copy}/30_warehouse/360_merge_fact_sales.sql"] == "rolled back"
+
+    # Fixed, the next run resumes at the warehouse stage and completes.
+    run_ok(db, data)
+    assert db.scalar("SELECT count(*) FROM warehouse.fact_sales") == 3
+
+
+def test_a_second_run_exits_at_once_while_one_holds_the_lock(db, tmp_path):
+    data = hand_written(tmp_path)
+    run_ok(db, data, "staging")
+    holder = psycopg2.connect(db.url)
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", (orchestrator.LOCK_KEY,))
+    try:
+        started = time.monotonic()
+        result = run_cli(db, data)
+        assert result.returncode == 3
+        assert "Another pipeline run is in progress" in result.stderr
+        assert time.monotonic() - started < 10
+    finally:
+        holder.close()
+    assert db.query("SELECT status FROM pipeline.batches") == [("staged",)]
+
+
+def test_two_runs_started_together_load_once(db, small_data):
+    import os
+    import sys
+    env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(small_data)}
+    cmd = [sys.executable, str(ROOT / "pipeline_orchestrator.py")]
+    first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Start the second once the first holds the lock.
+    for _ in range(200):
+        held = db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
+                         (orchestrator.LOCK_KEY,))
+        if held:
+            break
+        time.sleep(0.05)
+    second = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    first.communicate(timeout=600)
+    assert first.returncode == 0
+    assert second.returncode == 3, second.stderr
+    assert "Another pipeline run is in progress" in second.stderr
+    assert db.scalar("SELECT count(*) FROM pipeline.loaded_files") == 3 * 4
+    assert db.scalar("SELECT count(*) FROM warehouse.fact_sales") == db.scalar(
+        "SELECT count(*) FROM production.transaction_items")
