@@ -20,7 +20,7 @@ import warnings
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 from urllib.parse import quote
 
 import psycopg2
@@ -550,9 +550,11 @@ class Runner:
         return rows
 
     def execute_statement(self, cur, path: Path, line: int, statement: str) -> None:
+        check_cancelled()
         try:
             cur.execute(statement)
         except psycopg2.errors.QueryCanceled:
+            check_cancelled()
             raise
         except psycopg2.Error as exc:
             raise PipelineError(sql_error_message(path, line, statement, exc)) from None
@@ -571,9 +573,11 @@ class Runner:
         with raw.path.open("rb") as fh:
             if fh.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte-order mark is not part of the header
                 fh.seek(0)
+            check_cancelled()
             try:
                 cur.copy_expert(statement, fh, size=1 << 20)
             except psycopg2.errors.QueryCanceled:
+                check_cancelled()
                 raise
             except psycopg2.Error as exc:
                 raise PipelineError(copy_error_message(raw.path, exc)) from None
@@ -666,6 +670,13 @@ def open_session(settings: Settings, command: str, out=print) -> Runner:
 
 
 CURRENT: dict[str, object] = {}
+SIGNALS_RECEIVED: list[int] = []
+
+
+def check_cancelled() -> None:
+    """Raise Cancelled if SIGINT or SIGTERM arrived: no further statement starts."""
+    if SIGNALS_RECEIVED:
+        raise Cancelled(SIGNALS_RECEIVED[0])
 
 
 def selected_stages(first: str, last: str) -> list[str]:
@@ -762,6 +773,9 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
         runner.finish_run("failed", str(exc))
         raise
     except psycopg2.Error as exc:
+        if SIGNALS_RECEIVED:
+            runner.finish_run("cancelled", f"cancelled by {signal.Signals(SIGNALS_RECEIVED[0]).name}")
+            raise Cancelled(SIGNALS_RECEIVED[0]) from None
         runner.finish_run("failed", str(exc))
         raise PipelineError(f"database error: {str(exc).strip()}") from None
     runner.finish_run("succeeded")
@@ -964,10 +978,9 @@ def main(argv: list[str] | None = None) -> int:
     # The work runs in a thread so that SIGINT/SIGTERM can cancel a running query
     # (psycopg2 blocks signals while it waits); the transaction is then rolled back.
     worker = threading.Thread(target=work, daemon=True)
-    received: list[int] = []
 
     def on_signal(signum, _frame) -> None:
-        received.append(signum)
+        SIGNALS_RECEIVED.append(signum)
         conn = CURRENT.get("conn")
         if conn is not None and not conn.closed:
             conn.cancel()
@@ -975,19 +988,18 @@ def main(argv: list[str] | None = None) -> int:
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         worker.start()
-        while worker.is_alive():
+        while worker.is_alive() and not SIGNALS_RECEIVED:
             worker.join(0.1)
+        # After a signal the worker rolls back and records the run as cancelled; give it time.
+        worker.join(30)
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
     error = outcome.get("error")
-    if received:
-        runner = CURRENT.get("runner")
-        if isinstance(runner, Runner):
-            runner.finish_run("cancelled", f"cancelled by {signal.Signals(received[0]).name}")
-        print(f"cancelled by {signal.Signals(received[0]).name}: the current stage was rolled back",
+    if SIGNALS_RECEIVED:
+        print(f"cancelled by {signal.Signals(SIGNALS_RECEIVED[0]).name}: the current stage was rolled back",
               file=sys.stderr)
-        return 128 + received[0]
+        return 128 + SIGNALS_RECEIVED[0]
     if isinstance(error, PipelineError):
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
@@ -997,4 +1009,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # e.g. `status | head`
+        sys.exit(0)
