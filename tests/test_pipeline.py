@@ -207,8 +207,10 @@ def test_two_runs_started_together_load_once(db, small_data):
     first = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     # Start the second once the first holds the lock.
     for _ in range(200):
-        held = db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s",
-                         (orchestrator.LOCK_KEY,))
+        held = db.scalar(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            (orchestrator.LOCK_KEY,))
         if held:
             break
         time.sleep(0.05)
