@@ -25,7 +25,7 @@ RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT nullif(
-        CASE WHEN btrim(raw_value) LIKE '+%' THEN '+' ELSE '' END
+        CASE WHEN pipeline.clean_text(raw_value) LIKE '+%' THEN '+' ELSE '' END
         || regexp_replace(raw_value, '[^0-9]', '', 'g'),
         ''
     )
@@ -39,6 +39,10 @@ AS $$
     SELECT clean_value ~ '^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$'
 $$;
 
+-- The casts below trim with clean_text, so every kind of white space a regex accepts
+-- around a value (tabs too, not only spaces) is also removed before the cast; [0-9], not \d,
+-- because \d also matches non-ASCII digits that the casts reject.
+
 -- ISO date YYYY-MM-DD that exists in the calendar, else NULL.
 CREATE OR REPLACE FUNCTION pipeline.to_date_or_null(raw_value text)
 RETURNS date
@@ -46,17 +50,17 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT
         CASE
-            WHEN raw_value ~ '^\s*\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\s*$'
-                AND substr(btrim(raw_value), 9, 2)::integer
+            WHEN pipeline.clean_text(raw_value) ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+                AND substr(pipeline.clean_text(raw_value), 9, 2)::integer
                 <= extract(
                     DAY FROM make_date(
-                        substr(btrim(raw_value), 1, 4)::integer,
-                        substr(btrim(raw_value), 6, 2)::integer,
+                        substr(pipeline.clean_text(raw_value), 1, 4)::integer,
+                        substr(pipeline.clean_text(raw_value), 6, 2)::integer,
                         1
                     ) + INTERVAL '1 month' - INTERVAL '1 day'
                 )
-                AND substr(btrim(raw_value), 1, 4)::integer > 0
-                THEN btrim(raw_value)::date
+                AND substr(pipeline.clean_text(raw_value), 1, 4)::integer > 0
+                THEN pipeline.clean_text(raw_value)::date
         END
 $$;
 
@@ -67,8 +71,8 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT
         CASE
-            WHEN raw_value ~ '^\s*([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?\s*$'
-                THEN btrim(raw_value)::time
+            WHEN pipeline.clean_text(raw_value) ~ '^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$'
+                THEN pipeline.clean_text(raw_value)::time
         END
 $$;
 
@@ -79,7 +83,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT
         CASE
-            WHEN raw_value ~ '^\s*[+-]?\d{1,9}\s*$' THEN btrim(raw_value)::integer
+            WHEN pipeline.clean_text(raw_value) ~ '^[+-]?[0-9]{1,9}$' THEN pipeline.clean_text(raw_value)::integer
         END
 $$;
 
@@ -91,6 +95,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT
         CASE
-            WHEN raw_value ~ '^\s*[+-]?\d{1,10}(\.\d{1,2})?\s*$' THEN btrim(raw_value)::numeric(12, 2)
+            WHEN pipeline.clean_text(raw_value) ~ '^[+-]?[0-9]{1,10}(\.[0-9]{1,2})?$'
+                THEN pipeline.clean_text(raw_value)::numeric(12, 2)
         END
 $$;

@@ -36,11 +36,11 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.customer_id IS null THEN 'customer_id' END,
-            CASE WHEN c.first_name IS null THEN 'first_name' END,
-            CASE WHEN c.last_name IS null THEN 'last_name' END,
-            CASE WHEN c.email IS null THEN 'email' END,
-            CASE WHEN c.registration_date_raw IS null THEN 'registration_date' END
+            CASE WHEN c.customer_id IS NULL THEN 'customer_id' END,
+            CASE WHEN c.first_name IS NULL THEN 'first_name' END,
+            CASE WHEN c.last_name IS NULL THEN 'last_name' END,
+            CASE WHEN c.email IS NULL THEN 'email' END,
+            CASE WHEN c.registration_date_raw IS NULL THEN 'registration_date' END
         ) AS missing_columns,
         md5(
             row(
@@ -57,7 +57,7 @@ validated AS (
         CASE
             WHEN r.missing_columns != '' THEN 'missing_required'
             WHEN NOT pipeline.is_email(r.email) THEN 'invalid_email'
-            WHEN r.registration_date IS null THEN 'invalid_date'
+            WHEN r.registration_date IS NULL THEN 'invalid_date'
             WHEN r.registration_date > current_setting('pipeline.batch_id')::date THEN 'future_date'
             WHEN num_nonnulls(r.city, r.state, r.country) NOT IN (0, 3) THEN 'incomplete_address'
         END AS rule_name
@@ -70,11 +70,11 @@ ranked AS (
         row_number() OVER latest_first AS rank_in_batch,
         first_value(v.source_hash) OVER latest_first AS winner_hash,
         first_value(v.customer_id) OVER (
-            PARTITION BY v.email, v.rule_name IS null ORDER BY v.line_number
+            PARTITION BY v.email, v.rule_name IS NULL ORDER BY v.line_number
         ) AS first_customer_with_email
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.customer_id, v.rule_name IS null ORDER BY v.line_number DESC
+        PARTITION BY v.customer_id, v.rule_name IS NULL ORDER BY v.line_number DESC
     )
 ),
 
@@ -122,14 +122,18 @@ SELECT
         WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
         WHEN 'invalid_date' THEN format('registration_date %L is not a date (YYYY-MM-DD)', d.registration_date_raw)
         WHEN 'future_date' THEN format('registration_date %s is after the batch date %s', d.registration_date, d.batch_id)
-        WHEN 'incomplete_address' THEN 'city, state and country must be given together'
+        WHEN 'incomplete_address'
+            THEN
+                format(
+                    'city %L, state %L and country %L must be given together or not at all', d.city, d.state, d.country
+                )
         WHEN 'duplicate_email' THEN format('email %L already belongs to another customer', d.email)
     END AS reason,
     CASE
-        WHEN d.final_rule_name IS NOT null THEN 'quarantined'
+        WHEN d.final_rule_name IS NOT NULL THEN 'quarantined'
         WHEN d.rank_in_batch > 1 AND d.source_hash = d.winner_hash THEN 'duplicate'
         WHEN d.rank_in_batch > 1 THEN 'superseded'
-        WHEN d.production_hash IS null THEN 'inserted'
+        WHEN d.production_hash IS NULL THEN 'inserted'
         WHEN d.production_hash = d.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

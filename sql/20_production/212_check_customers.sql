@@ -17,7 +17,19 @@ SELECT
     c.customer_id,
     c.rule_name,
     c.reason,
-    to_jsonb(s) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at'],
+    -- the row as delivered: COPY reads an empty field as NULL, but it arrived as ''
+    jsonb_build_object(
+        'customer_id', coalesce(s.customer_id, ''),
+        'first_name', coalesce(s.first_name, ''),
+        'last_name', coalesce(s.last_name, ''),
+        'email', coalesce(s.email, ''),
+        'phone', coalesce(s.phone, ''),
+        'registration_date', coalesce(s.registration_date, ''),
+        'city', coalesce(s.city, ''),
+        'state', coalesce(s.state, ''),
+        'country', coalesce(s.country, ''),
+        'age_group', coalesce(s.age_group, '')
+    ),
     current_setting('pipeline.batch_id')
 FROM staging.customers_checked AS c
 INNER JOIN staging.customers AS s ON c.line_number = s.line_number

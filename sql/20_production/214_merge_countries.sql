@@ -11,7 +11,7 @@ SELECT DISTINCT c.country
 FROM staging.customers_checked AS c
 WHERE
     c.outcome IN ('inserted', 'updated')
-    AND c.country IS NOT null
+    AND c.country IS NOT NULL
     AND NOT EXISTS (
         SELECT FROM production.countries AS known
         WHERE known.country_name = c.country

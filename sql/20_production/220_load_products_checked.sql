@@ -36,19 +36,19 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.product_id IS null THEN 'product_id' END,
-            CASE WHEN c.product_name IS null THEN 'product_name' END,
-            CASE WHEN c.category IS null THEN 'category' END,
-            CASE WHEN c.sub_category IS null THEN 'sub_category' END,
-            CASE WHEN c.price_raw IS null THEN 'price' END,
-            CASE WHEN c.cost_raw IS null THEN 'cost' END
+            CASE WHEN c.product_id IS NULL THEN 'product_id' END,
+            CASE WHEN c.product_name IS NULL THEN 'product_name' END,
+            CASE WHEN c.category IS NULL THEN 'category' END,
+            CASE WHEN c.sub_category IS NULL THEN 'sub_category' END,
+            CASE WHEN c.price_raw IS NULL THEN 'price' END,
+            CASE WHEN c.cost_raw IS NULL THEN 'cost' END
         ) AS missing_columns,
         concat_ws(
             ', ',
-            CASE WHEN c.price IS null AND c.price_raw IS NOT null THEN format('price %L', c.price_raw) END,
-            CASE WHEN c.cost IS null AND c.cost_raw IS NOT null THEN format('cost %L', c.cost_raw) END,
+            CASE WHEN c.price IS NULL AND c.price_raw IS NOT NULL THEN format('price %L', c.price_raw) END,
+            CASE WHEN c.cost IS NULL AND c.cost_raw IS NOT NULL THEN format('cost %L', c.cost_raw) END,
             CASE
-                WHEN c.stock_quantity IS null AND c.stock_quantity_raw IS NOT null
+                WHEN c.stock_quantity IS NULL AND c.stock_quantity_raw IS NOT NULL
                     THEN format('stock_quantity %L', c.stock_quantity_raw)
             END
         ) AS invalid_numbers,
@@ -79,7 +79,7 @@ ranked AS (
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.product_id, v.rule_name IS null ORDER BY v.line_number DESC
+        PARTITION BY v.product_id, v.rule_name IS NULL ORDER BY v.line_number DESC
     )
 )
 
@@ -101,15 +101,18 @@ SELECT
     CASE k.rule_name
         WHEN 'missing_required' THEN 'required column(s) empty: ' || k.missing_columns
         WHEN 'invalid_number' THEN 'not a number (digits, optional sign, at most 2 decimals): ' || k.invalid_numbers
-        WHEN 'negative_amount' THEN format(
-            'price %s, cost %s and stock_quantity %s must not be negative', k.price, k.cost, k.stock_quantity
-        )
+        WHEN 'negative_amount' THEN concat_ws(
+            ', ',
+            CASE WHEN k.price < 0 THEN format('price %s', k.price) END,
+            CASE WHEN k.cost < 0 THEN format('cost %s', k.cost) END,
+            CASE WHEN k.stock_quantity < 0 THEN format('stock_quantity %s', k.stock_quantity) END
+        ) || ' must not be negative'
     END AS reason,
     CASE
-        WHEN k.rule_name IS NOT null THEN 'quarantined'
+        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
         WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
         WHEN k.rank_in_batch > 1 THEN 'superseded'
-        WHEN p.source_hash IS null THEN 'inserted'
+        WHEN p.source_hash IS NULL THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

@@ -17,7 +17,18 @@ SELECT
     c.product_id,
     c.rule_name,
     c.reason,
-    to_jsonb(s) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at'],
+    -- the row as delivered: COPY reads an empty field as NULL, but it arrived as ''
+    jsonb_build_object(
+        'product_id', coalesce(s.product_id, ''),
+        'product_name', coalesce(s.product_name, ''),
+        'category', coalesce(s.category, ''),
+        'sub_category', coalesce(s.sub_category, ''),
+        'price', coalesce(s.price, ''),
+        'cost', coalesce(s.cost, ''),
+        'brand', coalesce(s.brand, ''),
+        'stock_quantity', coalesce(s.stock_quantity, ''),
+        'supplier_id', coalesce(s.supplier_id, '')
+    ),
     current_setting('pipeline.batch_id')
 FROM staging.products_checked AS c
 INNER JOIN staging.products AS s ON c.line_number = s.line_number

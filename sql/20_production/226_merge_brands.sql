@@ -11,7 +11,7 @@ SELECT DISTINCT c.brand
 FROM staging.products_checked AS c
 WHERE
     c.outcome IN ('inserted', 'updated')
-    AND c.brand IS NOT null
+    AND c.brand IS NOT NULL
     AND NOT EXISTS (
         SELECT FROM production.brands AS known
         WHERE known.brand_name = c.brand

@@ -11,7 +11,7 @@ SELECT DISTINCT c.supplier_id
 FROM staging.products_checked AS c
 WHERE
     c.outcome IN ('inserted', 'updated')
-    AND c.supplier_id IS NOT null
+    AND c.supplier_id IS NOT NULL
     AND NOT EXISTS (
         SELECT FROM production.suppliers AS known
         WHERE known.supplier_id = c.supplier_id

@@ -34,11 +34,11 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.transaction_id IS null THEN 'transaction_id' END,
-            CASE WHEN c.customer_id IS null THEN 'customer_id' END,
-            CASE WHEN c.transaction_date_raw IS null THEN 'transaction_date' END,
-            CASE WHEN c.payment_method IS null THEN 'payment_method' END,
-            CASE WHEN c.total_amount_raw IS null THEN 'total_amount' END
+            CASE WHEN c.transaction_id IS NULL THEN 'transaction_id' END,
+            CASE WHEN c.customer_id IS NULL THEN 'customer_id' END,
+            CASE WHEN c.transaction_date_raw IS NULL THEN 'transaction_date' END,
+            CASE WHEN c.payment_method IS NULL THEN 'payment_method' END,
+            CASE WHEN c.total_amount_raw IS NULL THEN 'total_amount' END
         ) AS missing_columns,
         md5(
             row(
@@ -54,9 +54,9 @@ validated AS (
         r.*,
         CASE
             WHEN r.missing_columns != '' THEN 'missing_required'
-            WHEN r.transaction_date IS null THEN 'invalid_date'
-            WHEN r.transaction_time IS null AND r.transaction_time_raw IS NOT null THEN 'invalid_date'
-            WHEN r.total_amount IS null THEN 'invalid_number'
+            WHEN r.transaction_date IS NULL THEN 'invalid_date'
+            WHEN r.transaction_time IS NULL AND r.transaction_time_raw IS NOT NULL THEN 'invalid_date'
+            WHEN r.total_amount IS NULL THEN 'invalid_number'
             WHEN r.total_amount < 0 THEN 'negative_amount'
             WHEN r.transaction_date > current_setting('pipeline.batch_id')::date THEN 'future_date'
             WHEN NOT EXISTS (
@@ -74,7 +74,7 @@ ranked AS (
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.transaction_id, v.rule_name IS null ORDER BY v.line_number DESC
+        PARTITION BY v.transaction_id, v.rule_name IS NULL ORDER BY v.line_number DESC
     )
 )
 
@@ -95,10 +95,11 @@ SELECT
         WHEN 'missing_required' THEN 'required column(s) empty: ' || k.missing_columns
         WHEN 'invalid_date'
             THEN
-                format(
-                    'transaction_date %L / transaction_time %L is not a date (YYYY-MM-DD) and time (HH:MM:SS)',
-                    k.transaction_date_raw, k.transaction_time_raw
-                )
+                CASE
+                    WHEN k.transaction_date IS NULL
+                        THEN format('transaction_date %L is not a date (YYYY-MM-DD)', k.transaction_date_raw)
+                    ELSE format('transaction_time %L is not a time (HH:MM or HH:MM:SS)', k.transaction_time_raw)
+                END
         WHEN 'invalid_number'
             THEN
                 format(
@@ -113,10 +114,10 @@ SELECT
         WHEN 'unknown_customer' THEN format('customer_id %L is not a known customer', k.customer_id)
     END AS reason,
     CASE
-        WHEN k.rule_name IS NOT null THEN 'quarantined'
+        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
         WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
         WHEN k.rank_in_batch > 1 THEN 'superseded'
-        WHEN p.source_hash IS null THEN 'inserted'
+        WHEN p.source_hash IS NULL THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

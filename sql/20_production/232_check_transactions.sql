@@ -17,7 +17,16 @@ SELECT
     c.transaction_id,
     c.rule_name,
     c.reason,
-    to_jsonb(s) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at'],
+    -- the row as delivered: COPY reads an empty field as NULL, but it arrived as ''
+    jsonb_build_object(
+        'transaction_id', coalesce(s.transaction_id, ''),
+        'customer_id', coalesce(s.customer_id, ''),
+        'transaction_date', coalesce(s.transaction_date, ''),
+        'transaction_time', coalesce(s.transaction_time, ''),
+        'payment_method', coalesce(s.payment_method, ''),
+        'shipping_address', coalesce(s.shipping_address, ''),
+        'total_amount', coalesce(s.total_amount, '')
+    ),
     current_setting('pipeline.batch_id')
 FROM staging.transactions_checked AS c
 INNER JOIN staging.transactions AS s ON c.line_number = s.line_number

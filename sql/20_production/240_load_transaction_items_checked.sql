@@ -58,7 +58,7 @@ cleaned AS (
         pipeline.clean_text(s.discount_percentage) AS discount_percentage_raw,
         coalesce(
             pipeline.to_money_or_null(s.discount_percentage),
-            CASE WHEN pipeline.clean_text(s.discount_percentage) IS null THEN 0 END
+            CASE WHEN pipeline.clean_text(s.discount_percentage) IS NULL THEN 0 END
         ) AS discount_percentage,
         pipeline.clean_text(s.line_total) AS line_total_raw,
         pipeline.to_money_or_null(s.line_total) AS line_total
@@ -70,22 +70,22 @@ ruled AS (
         c.*,
         concat_ws(
             ', ',
-            CASE WHEN c.item_id IS null THEN 'item_id' END,
-            CASE WHEN c.transaction_id IS null THEN 'transaction_id' END,
-            CASE WHEN c.product_id IS null THEN 'product_id' END,
-            CASE WHEN c.quantity_raw IS null THEN 'quantity' END,
-            CASE WHEN c.unit_price_raw IS null THEN 'unit_price' END,
-            CASE WHEN c.line_total_raw IS null THEN 'line_total' END
+            CASE WHEN c.item_id IS NULL THEN 'item_id' END,
+            CASE WHEN c.transaction_id IS NULL THEN 'transaction_id' END,
+            CASE WHEN c.product_id IS NULL THEN 'product_id' END,
+            CASE WHEN c.quantity_raw IS NULL THEN 'quantity' END,
+            CASE WHEN c.unit_price_raw IS NULL THEN 'unit_price' END,
+            CASE WHEN c.line_total_raw IS NULL THEN 'line_total' END
         ) AS missing_columns,
         concat_ws(
             ', ',
-            CASE WHEN c.quantity IS null THEN format('quantity %L', c.quantity_raw) END,
-            CASE WHEN c.unit_price IS null THEN format('unit_price %L', c.unit_price_raw) END,
+            CASE WHEN c.quantity IS NULL THEN format('quantity %L', c.quantity_raw) END,
+            CASE WHEN c.unit_price IS NULL THEN format('unit_price %L', c.unit_price_raw) END,
             CASE
-                WHEN c.discount_percentage IS null
+                WHEN c.discount_percentage IS NULL
                     THEN format('discount_percentage %L', c.discount_percentage_raw)
             END,
-            CASE WHEN c.line_total IS null THEN format('line_total %L', c.line_total_raw) END
+            CASE WHEN c.line_total IS NULL THEN format('line_total %L', c.line_total_raw) END
         ) AS invalid_numbers,
         round(c.quantity * c.unit_price * (1 - c.discount_percentage / 100), 2) AS expected_line_total,
         md5(
@@ -101,7 +101,7 @@ ruled AS (
 validated AS (
     SELECT
         r.*,
-        t.transaction_id IS NOT null AS has_parent,
+        t.transaction_id IS NOT NULL AS has_parent,
         CASE
             WHEN r.missing_columns != '' THEN 'missing_required'
             WHEN r.invalid_numbers != '' THEN 'invalid_number'
@@ -113,7 +113,7 @@ validated AS (
                 SELECT FROM production.products AS known
                 WHERE known.product_id = r.product_id
             ) THEN 'unknown_product'
-            WHEN t.transaction_id IS null AND EXISTS (
+            WHEN t.transaction_id IS NULL AND EXISTS (
                 SELECT FROM pipeline.rejected_rows AS rejected
                 WHERE
                     rejected.source_file = 'transactions.csv'
@@ -131,7 +131,7 @@ ranked AS (
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
-        PARTITION BY v.item_id, v.rule_name IS null AND v.has_parent
+        PARTITION BY v.item_id, v.rule_name IS NULL AND v.has_parent
         ORDER BY v.batch_id DESC, v.line_number DESC
     )
 )
@@ -161,9 +161,11 @@ SELECT
                 )
         WHEN 'negative_amount'
             THEN
-                format(
-                    'unit_price %s and line_total %s must not be negative', k.unit_price, k.line_total
-                )
+                concat_ws(
+                    ', ',
+                    CASE WHEN k.unit_price < 0 THEN format('unit_price %s', k.unit_price) END,
+                    CASE WHEN k.line_total < 0 THEN format('line_total %s', k.line_total) END
+                ) || ' must not be negative'
         WHEN 'line_total_mismatch'
             THEN
                 format(
@@ -176,11 +178,11 @@ SELECT
         )
     END AS reason,
     CASE
-        WHEN k.rule_name IS NOT null THEN 'quarantined'
+        WHEN k.rule_name IS NOT NULL THEN 'quarantined'
         WHEN NOT k.has_parent THEN 'waiting'
         WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
         WHEN k.rank_in_batch > 1 THEN 'superseded'
-        WHEN p.source_hash IS null THEN 'inserted'
+        WHEN p.source_hash IS NULL THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome

@@ -18,9 +18,15 @@ SELECT
     c.item_id,
     c.rule_name,
     c.reason,
-    coalesce(
-        to_jsonb(s) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at'],
-        to_jsonb(w) - ARRAY['batch_id', 'source_file', 'line_number', 'loaded_at']
+    -- the row as delivered: COPY reads an empty field as NULL, but it arrived as ''
+    jsonb_build_object(
+        'item_id', coalesce(s.item_id, w.item_id, ''),
+        'transaction_id', coalesce(s.transaction_id, w.transaction_id, ''),
+        'product_id', coalesce(s.product_id, w.product_id, ''),
+        'quantity', coalesce(s.quantity, w.quantity, ''),
+        'unit_price', coalesce(s.unit_price, w.unit_price, ''),
+        'discount_percentage', coalesce(s.discount_percentage, w.discount_percentage, ''),
+        'line_total', coalesce(s.line_total, w.line_total, '')
     ),
     current_setting('pipeline.batch_id')
 FROM staging.transaction_items_checked AS c

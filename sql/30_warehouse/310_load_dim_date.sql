@@ -88,7 +88,7 @@ SELECT
     'Q' || extract(QUARTER FROM n.full_date),
     n.year_number,
     n.day_of_week IN (6, 7),
-    n.holiday_name IS NOT null,
+    n.holiday_name IS NOT NULL,
     n.holiday_name,
     (n.year_number + CASE WHEN n.month_number >= {{ fiscal_year_start_month }} AND {{ fiscal_year_start_month }} > 1 THEN 1 ELSE 0 END)::smallint,
     ((n.fiscal_month - 1) / 3 + 1)::smallint,

@@ -49,7 +49,7 @@ FROM delivered AS d;
 UPDATE warehouse.dim_customers AS d
 SET
     valid_to = current_setting('pipeline.batch_id')::date,
-    is_current = false,
+    is_current = FALSE,
     updated_at = now()
 FROM incoming_customers AS i
 WHERE
@@ -86,7 +86,7 @@ SELECT
         ELSE date '1900-01-01'
     END,
     date '9999-12-31',
-    true,
+    TRUE,
     current_setting('pipeline.batch_id')
 FROM incoming_customers AS i
 WHERE

@@ -1,10 +1,10 @@
 -- =====================================================================
 -- 370_load_agg_daily_sales.sql
--- purpose:     recompute agg_daily_sales for the days this batch touched: the old
---              and new days of every changed line, and every day on which a
---              customer of a changed line ordered (their first-order day, and so
---              new versus repeat, may have moved). Lives in the warehouse stage so
---              fact and aggregate commit together: readers never see them disagree.
+-- purpose:     recompute agg_daily_sales for exactly the days this batch moved: the
+--              old and new day of every changed line, and the first-order day,
+--              before and after, of every customer of a changed line (new versus
+--              repeat changes only there). Lives in the warehouse stage so fact and
+--              aggregate commit together: readers never see them disagree.
 -- target:      warehouse.agg_daily_sales
 -- grain:       one row per date with sales
 -- reads:       staging.fact_sales_changes, warehouse.fact_sales, warehouse.dim_date,
@@ -21,7 +21,23 @@ WITH touched_customers AS (
     UNION
     SELECT c.old_customer_id
     FROM staging.fact_sales_changes AS c
-    WHERE c.old_customer_id IS NOT null
+    WHERE c.old_customer_id IS NOT NULL
+),
+
+first_days_now AS (
+    SELECT min(f.date_key) AS date_key
+    FROM touched_customers AS tc
+    INNER JOIN warehouse.dim_customers AS dc ON tc.customer_id = dc.customer_id
+    INNER JOIN warehouse.fact_sales AS f ON dc.customer_key = f.customer_key
+    GROUP BY tc.customer_id
+),
+
+first_days_before AS (
+    SELECT c.new_customer_first_date_key AS date_key
+    FROM staging.fact_sales_changes AS c
+    UNION
+    SELECT c.old_customer_first_date_key
+    FROM staging.fact_sales_changes AS c
 )
 
 SELECT c.new_sales_date AS sales_date
@@ -29,13 +45,16 @@ FROM staging.fact_sales_changes AS c
 UNION
 SELECT c.old_sales_date
 FROM staging.fact_sales_changes AS c
-WHERE c.old_sales_date IS NOT null
+WHERE c.old_sales_date IS NOT NULL
 UNION
 SELECT dd.full_date
-FROM touched_customers AS tc
-INNER JOIN warehouse.dim_customers AS dc ON tc.customer_id = dc.customer_id
-INNER JOIN warehouse.fact_sales AS f ON dc.customer_key = f.customer_key
-INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key;
+FROM warehouse.dim_date AS dd
+WHERE
+    dd.date_key IN (
+        SELECT fn.date_key FROM first_days_now AS fn
+        UNION
+        SELECT fb.date_key FROM first_days_before AS fb
+    );
 
 DELETE FROM warehouse.agg_daily_sales AS a
 USING agg_days AS d
