@@ -45,6 +45,7 @@ BATCH_STAGES = ("staging", "production", "warehouse")
 # The stage a batch needs next, by the status its last committed stage left.
 NEXT_STAGE = {None: "staging", "staged": "production", "produced": "warehouse"}
 STATUS_AFTER = {"staging": "staged", "production": "produced", "warehouse": "complete"}
+DASHBOARD_PATH = ROOT / "dashboards" / "output" / "dashboard.html"
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv", "transaction_items.csv")
 BATCH_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COPY_FROM_STDIN = re.compile(r"^\s*COPY\s+staging\.(\w+)\s*\(.*?\)\s*FROM\s+STDIN\b(.*)$", re.I | re.S)
@@ -764,6 +765,8 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             if stage in stages:
                 runner.quality_failures = []
                 runner.run_stage(stage)
+        if "quality" in stages:
+            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, DASHBOARD_PATH))}")
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
     except Cancelled as exc:
@@ -781,6 +784,15 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
     runner.finish_run("succeeded")
     runner.out(f"run {runner.run_id} succeeded")
     return 0
+
+
+def write_dashboard(conn, out_path: Path) -> Path:
+    """The self-contained HTML dashboard (presentation only: it reads the warehouse)."""
+    from dashboards.build_dashboard import build_dashboard
+
+    path = build_dashboard(conn, out_path)
+    conn.rollback()
+    return path
 
 
 def generate_data(out_dir: Path, scale: float, seed: int, batches: int, defect_rate: float, out=print) -> None:
@@ -933,6 +945,14 @@ def build_parser() -> argparse.ArgumentParser:
                    description="Print the database URI, e.g. for: psql \"$(python pipeline_orchestrator.py db-url)\". "
                    "The embedded server keeps running for psql and BI tools until `stop`.")
     sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server.")
+    dash = sub.add_parser("dashboard", help="write the HTML dashboard from the warehouse",
+                          description="Query the warehouse and write one self-contained HTML dashboard "
+                          "(`run` also writes it after the quality stage).")
+    dash.add_argument("--out", type=Path, default=DASHBOARD_PATH,
+                      help="output file (default dashboards/output/dashboard.html)")
+    sub.add_parser("docs", help="regenerate docs/data_dictionary.md and docs/lineage.md",
+                   description="Regenerate the data dictionary (from the database catalog) and the lineage "
+                   "(from the SQL files' headers).")
     return parser
 
 
@@ -960,6 +980,18 @@ def dispatch(args, settings: Settings, command: str) -> int:
         return 0
     if name == "stop":
         return cmd_stop(settings)
+    if name == "dashboard":
+        conn = connect(database_url(settings))
+        try:
+            print(write_dashboard(conn, args.out))
+        finally:
+            conn.close()
+        return 0
+    if name == "docs":
+        sys.path.insert(0, str(ROOT / "docs"))
+        import build_docs
+
+        return build_docs.main([])
     raise PipelineError(f"unknown command {name}")
 
 

@@ -4,7 +4,7 @@
 -- target:      pipeline.rejected_rows, pipeline.reconciliation, pipeline.quality_results
 -- grain:       rejected_rows: one row per rejected raw row; reconciliation: one row per
 --              batch and file; quality_results: one row per check per run
--- reads:       (none)
+-- reads:       pipeline.runs
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS pipeline.rejected_rows (

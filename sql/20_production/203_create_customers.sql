@@ -6,7 +6,7 @@
 -- target:      production.customers, production.customers_history
 -- grain:       customers: one row per customer_id;
 --              customers_history: one row per customer_id per batch that changed it
--- reads:       (none)
+-- reads:       production.cities
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.customers (

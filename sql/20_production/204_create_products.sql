@@ -5,7 +5,7 @@
 -- target:      production.products, production.products_history
 -- grain:       products: one row per product_id;
 --              products_history: one row per product_id per batch that changed it
--- reads:       (none)
+-- reads:       production.sub_categories, production.brands, production.suppliers
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.products (

@@ -4,7 +4,7 @@
 -- target:      production.transactions, production.transaction_items
 -- grain:       transactions: one row per transaction_id;
 --              transaction_items: one row per item_id
--- reads:       (none)
+-- reads:       production.customers, production.payment_methods, production.products
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.transactions (

@@ -4,7 +4,8 @@
 --              versions valid when the order was placed
 -- target:      warehouse.fact_sales
 -- grain:       one row per transaction item
--- reads:       (none)
+-- reads:       warehouse.dim_date, warehouse.dim_customers, warehouse.dim_products,
+--              warehouse.dim_payment_methods
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS warehouse.fact_sales (

@@ -3,7 +3,7 @@
 -- purpose:     the daily sales aggregate, kept equal to fact_sales to the cent
 -- target:      warehouse.agg_daily_sales
 -- grain:       one row per date with sales
--- reads:       (none)
+-- reads:       warehouse.dim_date
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS warehouse.agg_daily_sales (

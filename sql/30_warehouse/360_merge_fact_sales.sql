@@ -8,7 +8,7 @@
 -- grain:       one row per transaction item
 -- reads:       staging.fact_sales_changes, production.transaction_items,
 --              production.transactions, warehouse.dim_customers,
---              warehouse.dim_products, warehouse.dim_payment_methods
+--              warehouse.dim_products
 -- rerunnable:  yes (upsert on item_id; unchanged rows are not rewritten)
 -- =====================================================================
 INSERT INTO warehouse.fact_sales (

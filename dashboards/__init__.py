@@ -1,0 +1,1 @@
+"""Dashboard and BI connection files built from the warehouse (see docs/dashboard_guide.md)."""
