@@ -8,6 +8,7 @@ sql/; all data logic lives in those files. See README.md and docs/runbook.md.
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import os
@@ -574,6 +575,9 @@ class Runner:
         with raw.path.open("rb") as fh:
             if fh.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte-order mark is not part of the header
                 fh.seek(0)
+            start = fh.tell()
+            check_header(raw.path, fh.readline(), copy_columns(statement))
+            fh.seek(start)
             check_cancelled()
             try:
                 cur.copy_expert(statement, fh, size=1 << 20)
@@ -640,6 +644,29 @@ def sql_error_message(path: Path, line: int, statement: str, exc: psycopg2.Error
     if diag.context and "PL/pgSQL" in diag.context:
         parts.append(f"context: {diag.context.strip().splitlines()[0]}")
     return "\n  ".join(parts)
+
+
+def copy_columns(statement: str) -> list[str]:
+    """The column list of a COPY statement, in order."""
+    return [c.strip() for c in re.search(r"\((.*?)\)", statement, re.S).group(1).split(",")]
+
+
+def check_header(path: Path, line: bytes, expected: list[str]) -> None:
+    """Name the columns a header lacks or adds (HEADER MATCH only counts them)."""
+    try:
+        got = next(csv.reader([line.decode("utf-8").rstrip("\r\n")]), [])
+    except UnicodeDecodeError:
+        return  # COPY reports the encoding error, with its line
+    missing = [c for c in expected if c not in got]
+    unexpected = [c for c in got if c not in expected]
+    if not (missing or unexpected):
+        return  # same names: COPY's HEADER MATCH still checks the order
+    problems = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
+        [f"unexpected column(s) {', '.join(repr(c) for c in unexpected)}"] if unexpected else [])
+    raise PipelineError(
+        f"{rel(path)}, line 1: the header has {'; '.join(problems)}. Expected exactly: "
+        f"{','.join(expected)}. The batch was not loaded."
+    )
 
 
 def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
