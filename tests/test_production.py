@@ -290,6 +290,28 @@ def test_duplicates_superseded_and_updates(db: Database, tmp_path: Path) -> None
     assert_all_balanced(db)
 
 
+def test_email_given_up_in_the_same_batch_can_be_taken(db: Database, tmp_path: Path) -> None:
+    bob = "C002,Bob,Jones,bob@example.com,,2024-01-20,,,,"
+    write_batch(tmp_path / "raw", B1, customers=[ALICE, bob])
+    run_ok(db, tmp_path / "raw", "run", "--to", "warehouse")
+
+    # Batch 2: Alice takes Bob's address while Bob moves to a new one; Carol first tries
+    # alice@ on a line that a later line of hers supersedes, so she claims nothing there.
+    alice_takes = "C001,Alice,Smith,bob@example.com,5551234567,2024-01-15,Boston,Massachusetts,United States,25-34"
+    bob_moves = "C002,Bob,Jones,robert@example.com,,2024-01-20,,,,"
+    carol_first = "C003,Carol,Diaz,carol@example.com,,2024-02-01,,,,"
+    carol_then = "C003,Carol,Diaz,carol.diaz@example.com,,2024-02-01,,,,"
+    dave_same = "C004,Dave,Kim,carol@example.com,,2024-02-02,,,,"
+    write_batch(tmp_path / "raw", B2, customers=[alice_takes, bob_moves, carol_first, carol_then, dave_same])
+    run_ok(db, tmp_path / "raw", "run", "--to", "warehouse")
+
+    assert rejected(db) == []
+    assert db.query("SELECT customer_id, email FROM production.customers ORDER BY 1") == [
+        ("C001", "bob@example.com"), ("C002", "robert@example.com"),
+        ("C003", "carol.diaz@example.com"), ("C004", "carol@example.com")]
+    assert recon_row(db, B2, "customers.csv") == (5, 0, 2, 2, 0, 1, 0, 0)
+
+
 # --------------------------------------------------------------------------- late-arriving items
 
 

@@ -68,14 +68,22 @@ ranked AS (
     SELECT
         v.*,
         row_number() OVER latest_first AS rank_in_batch,
-        first_value(v.source_hash) OVER latest_first AS winner_hash,
-        first_value(v.customer_id) OVER (
-            PARTITION BY v.email, v.rule_name IS NULL ORDER BY v.line_number
-        ) AS first_customer_with_email
+        first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
     WINDOW latest_first AS (
         PARTITION BY v.customer_id, v.rule_name IS NULL ORDER BY v.line_number DESC
     )
+),
+
+-- Among the rows that will be merged (valid, last of their customer), the first
+-- customer to claim an email keeps it.
+claimed AS (
+    SELECT
+        k.*,
+        first_value(k.customer_id) OVER (
+            PARTITION BY k.email, k.rule_name IS NULL AND k.rank_in_batch = 1 ORDER BY k.line_number
+        ) AS first_customer_with_email
+    FROM ranked AS k
 ),
 
 decided AS (
@@ -91,13 +99,24 @@ decided AS (
                         k.first_customer_with_email != k.customer_id
                         OR EXISTS (
                             SELECT FROM production.customers AS other
-                            WHERE other.email = k.email AND other.customer_id != k.customer_id
+                            WHERE
+                                other.email = k.email
+                                AND other.customer_id != k.customer_id
+                                -- unless this batch moves the other customer to a new email
+                                AND NOT EXISTS (
+                                    SELECT FROM ranked AS moving
+                                    WHERE
+                                        moving.customer_id = other.customer_id
+                                        AND moving.rule_name IS NULL
+                                        AND moving.rank_in_batch = 1
+                                        AND moving.email != k.email
+                                )
                         )
                     )
                     THEN 'duplicate_email'
             END
         ) AS final_rule_name
-    FROM ranked AS k
+    FROM claimed AS k
     LEFT JOIN production.customers AS p ON k.customer_id = p.customer_id
 )
 

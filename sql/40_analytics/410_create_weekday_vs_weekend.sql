@@ -1,0 +1,49 @@
+-- =====================================================================
+-- 410_create_weekday_vs_weekend.sql
+-- purpose:     orders, revenue and profit on weekdays versus weekends, with each
+--              day type's share and its average per calendar day with sales
+-- target:      analytics.weekday_vs_weekend
+-- grain:       one row per day type (Weekday, Weekend)
+-- reads:       warehouse.fact_sales, warehouse.dim_date
+-- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- =====================================================================
+CREATE OR REPLACE VIEW analytics.weekday_vs_weekend AS
+WITH by_day_type AS (
+    SELECT
+        CASE WHEN dd.is_weekend THEN 'Weekend' ELSE 'Weekday' END AS day_type,
+        count(DISTINCT f.date_key) AS days_with_sales,
+        count(DISTINCT f.transaction_id) AS orders,
+        sum(f.quantity) AS units,
+        sum(f.net_amount) AS net_revenue,
+        sum(f.profit_amount) AS profit
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
+    GROUP BY dd.is_weekend
+)
+
+SELECT
+    b.day_type,
+    b.days_with_sales,
+    b.orders,
+    b.units,
+    b.net_revenue,
+    b.profit,
+    round(b.net_revenue / b.orders, 2) AS average_order_value,
+    round(b.orders::numeric / b.days_with_sales, 2) AS orders_per_day,
+    round(b.net_revenue / b.days_with_sales, 2) AS revenue_per_day,
+    round(100.0 * b.orders / sum(b.orders) OVER (), 2) AS order_share_pct,
+    round(100 * b.net_revenue / sum(b.net_revenue) OVER (), 2) AS revenue_share_pct
+FROM by_day_type AS b;
+
+COMMENT ON VIEW analytics.weekday_vs_weekend IS 'Weekday versus weekend sales: totals, averages per order and per day, and shares.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.day_type IS 'Weekday (Monday-Friday) or Weekend (Saturday, Sunday).';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.days_with_sales IS 'Calendar days of this type with at least one sale.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.orders IS 'Orders placed.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.units IS 'Units sold.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.net_revenue IS 'Revenue, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.profit IS 'Profit, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.average_order_value IS 'Revenue per order, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.orders_per_day IS 'Orders per day with sales.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_per_day IS 'Revenue per day with sales, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.order_share_pct IS 'Share of all orders, percent.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_share_pct IS 'Share of all revenue, percent.';

@@ -1,0 +1,59 @@
+-- =====================================================================
+-- 420_create_repeat_customer_revenue.sql
+-- purpose:     how much of each month's revenue comes from repeat customers: an
+--              order is a repeat order when its customer ordered on an earlier day
+--              (the same rule as new versus repeat in agg_daily_sales)
+-- target:      analytics.repeat_customer_revenue
+-- grain:       one row per month with sales
+-- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers
+-- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- =====================================================================
+CREATE OR REPLACE VIEW analytics.repeat_customer_revenue AS
+WITH lines AS (
+    SELECT
+        dd.year_month,
+        f.date_key,
+        f.transaction_id,
+        f.net_amount,
+        dc.customer_id,
+        min(f.date_key) OVER (PARTITION BY dc.customer_id) AS first_date_key
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+),
+
+monthly AS (
+    SELECT
+        l.year_month,
+        count(DISTINCT l.customer_id) AS customers,
+        count(DISTINCT l.customer_id) FILTER (WHERE l.date_key > l.first_date_key) AS repeat_customers,
+        count(DISTINCT l.transaction_id) AS orders,
+        count(DISTINCT l.transaction_id) FILTER (WHERE l.date_key > l.first_date_key) AS repeat_orders,
+        sum(l.net_amount) AS net_revenue,
+        coalesce(sum(l.net_amount) FILTER (WHERE l.date_key > l.first_date_key), 0) AS repeat_revenue
+    FROM lines AS l
+    GROUP BY l.year_month
+)
+
+SELECT
+    m.year_month,
+    m.customers,
+    m.repeat_customers,
+    m.orders,
+    m.repeat_orders,
+    m.net_revenue,
+    m.repeat_revenue,
+    m.net_revenue - m.repeat_revenue AS first_order_revenue,
+    round(100 * m.repeat_revenue / m.net_revenue, 2) AS repeat_revenue_share_pct
+FROM monthly AS m;
+
+COMMENT ON VIEW analytics.repeat_customer_revenue IS 'Monthly revenue split into first-day orders and repeat orders (customer ordered on an earlier day).';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.year_month IS 'Month, YYYY-MM.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.customers IS 'Customers who ordered in the month.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.repeat_customers IS 'Of those, customers with a repeat order in the month.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.orders IS 'Orders in the month.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.repeat_orders IS 'Orders from customers who had ordered on an earlier day.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.net_revenue IS 'Revenue, currency units.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.repeat_revenue IS 'Revenue of repeat orders, currency units.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.first_order_revenue IS 'Revenue of orders placed on the customer''s first order day, currency units.';
+COMMENT ON COLUMN analytics.repeat_customer_revenue.repeat_revenue_share_pct IS 'Repeat revenue as a share of the month''s revenue, percent.';
