@@ -332,7 +332,8 @@ def _sales_day(seed: int, k: int, batches: int, pools: dict, ctx: Arrays, asof: 
         "prev_t": _pool(prev_t, keep_t, _take(day_t, clean_t)),
         "prev_i": _pool(prev_i, keep_i, _take(day_i, clean_i)),
     }
-    size = (lambda a: 0 if a is None else len(a["number"]))
+    def size(a):
+        return 0 if a is None else len(a["number"])
     extra = {
         "items_drawn": len(it_day["number"]),
         "late": {"transaction_items.csv": {

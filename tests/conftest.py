@@ -21,8 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import pipeline_orchestrator as orchestrator  # noqa: E402
 import generators  # noqa: E402
+import pipeline_orchestrator as orchestrator  # noqa: E402
 
 
 def admin_url() -> str:

@@ -6,8 +6,9 @@ import re
 import subprocess
 import sys
 
-import pipeline_orchestrator as orchestrator
 from conftest import ROOT
+
+import pipeline_orchestrator as orchestrator
 
 HEADER_FIELDS = ("purpose:", "target:", "grain:", "reads:", "rerunnable:")
 

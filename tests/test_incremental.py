@@ -13,9 +13,9 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from conftest import ROOT, Database, run_cli, run_ok, warehouse_fingerprint
 
 import generators
-from conftest import ROOT, Database, run_cli, run_ok, warehouse_fingerprint
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
+from conftest import ROOT, run_cli, run_ok, table_counts, warehouse_fingerprint
 
 import pipeline_orchestrator as orchestrator
-from conftest import ROOT, run_cli, run_ok, table_counts, warehouse_fingerprint
 
 CUSTOMERS = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
 C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34
