@@ -101,6 +101,7 @@ class Settings:
     data_dir: Path
     pgdata: Path
     fiscal_year_start_month: int
+    dashboard_path: Path
 
 
 def load_settings() -> Settings:
@@ -116,6 +117,7 @@ def load_settings() -> Settings:
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
         pgdata=Path(os.environ.get("PIPELINE_PGDATA") or ROOT / ".pgdata"),
         fiscal_year_start_month=int(month),
+        dashboard_path=Path(os.environ.get("PIPELINE_DASHBOARD") or DASHBOARD_PATH),
     )
 
 
@@ -793,7 +795,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
                 runner.quality_failures = []
                 runner.run_stage(stage)
         if "quality" in stages:
-            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, DASHBOARD_PATH))}")
+            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, settings.dashboard_path))}")
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
     except Cancelled as exc:
@@ -975,7 +977,7 @@ def build_parser() -> argparse.ArgumentParser:
     dash = sub.add_parser("dashboard", help="write the HTML dashboard from the warehouse",
                           description="Query the warehouse and write one self-contained HTML dashboard "
                           "(`run` also writes it after the quality stage).")
-    dash.add_argument("--out", type=Path, default=DASHBOARD_PATH,
+    dash.add_argument("--out", type=Path, default=None,
                       help="output file (default dashboards/output/dashboard.html)")
     sub.add_parser("docs", help="regenerate docs/data_dictionary.md and docs/lineage.md",
                    description="Regenerate the data dictionary (from the database catalog) and the lineage "
@@ -1010,7 +1012,7 @@ def dispatch(args, settings: Settings, command: str) -> int:
     if name == "dashboard":
         conn = connect(database_url(settings))
         try:
-            print(write_dashboard(conn, args.out))
+            print(write_dashboard(conn, args.out or settings.dashboard_path))
         finally:
             conn.close()
         return 0

@@ -85,7 +85,8 @@ def db(server_admin: str) -> Database:
 def run_cli(db: Database, data_dir: Path, *args: str, env: dict | None = None,
             timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the orchestrator as a user would, against the test database."""
-    full_env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir), **(env or {})}
+    full_env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir),
+                "PIPELINE_DASHBOARD": str(data_dir.parent / "dashboard.html"), **(env or {})}
     return subprocess.run(
         [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
         cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,

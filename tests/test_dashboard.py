@@ -61,11 +61,12 @@ def assert_every_chart_has_data(html: str) -> None:
 
 
 @pytest.fixture
-def dashboard(db, small_data) -> Path:
+def dashboard(db, small_data, tmp_path) -> Path:
     run_ok(db, small_data, "run")
     conn = psycopg2.connect(db.url)
     try:
-        return build_dashboard(conn, OUTPUT / "dashboard.html")
+        # A private file: other runs may be writing dashboards/output/dashboard.html meanwhile.
+        return build_dashboard(conn, tmp_path / "dashboard.html")
     finally:
         conn.close()
 
