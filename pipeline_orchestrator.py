@@ -636,7 +636,8 @@ def sql_error_message(path: Path, line: int, statement: str, exc: psycopg2.Error
     diag = exc.diag
     position = diag.statement_position
     if position and position.isdigit():
-        line += statement[: int(position) - 1].count("\n")
+        # line is the statement's first line of code, but its text may open with comment lines
+        line += statement[: int(position) - 1].count("\n") - leading_comment_lines(statement)
     text = diag.message_primary or str(exc).strip()
     parts = [f"{rel(path)}, line {line}: {text}"]
     if diag.message_detail:
@@ -669,6 +670,15 @@ def check_header(path: Path, line: bytes, expected: list[str]) -> None:
         f"{rel(path)}, line 1: the header has {'; '.join(problems)}. Expected exactly: "
         f"{','.join(expected)}. The batch was not loaded."
     )
+
+
+def leading_comment_lines(statement: str) -> int:
+    """How many blank or -- comment lines open the statement text (statement_line skips them)."""
+    for number, text in enumerate(statement.splitlines()):
+        stripped = text.strip()
+        if stripped and not stripped.startswith("--"):
+            return number
+    return 0
 
 
 def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
