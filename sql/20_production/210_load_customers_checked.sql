@@ -12,7 +12,7 @@
 DROP TABLE IF EXISTS staging.customers_checked;
 
 CREATE UNLOGGED TABLE staging.customers_checked AS
-WITH cleaned AS (
+WITH cleaned AS MATERIALIZED (
     SELECT
         s.batch_id,
         s.source_file,

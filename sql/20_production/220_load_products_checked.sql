@@ -11,7 +11,7 @@
 DROP TABLE IF EXISTS staging.products_checked;
 
 CREATE UNLOGGED TABLE staging.products_checked AS
-WITH cleaned AS (
+WITH cleaned AS MATERIALIZED (
     SELECT
         s.batch_id,
         s.source_file,

@@ -11,7 +11,7 @@
 DROP TABLE IF EXISTS staging.transactions_checked;
 
 CREATE UNLOGGED TABLE staging.transactions_checked AS
-WITH cleaned AS (
+WITH cleaned AS MATERIALIZED (
     SELECT
         s.batch_id,
         s.source_file,

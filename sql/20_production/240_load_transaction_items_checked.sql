@@ -43,7 +43,7 @@ WITH raw_items AS (
     FROM staging.transaction_items_waiting AS w
 ),
 
-cleaned AS (
+cleaned AS MATERIALIZED (
     SELECT
         s.batch_id,
         s.source_file,

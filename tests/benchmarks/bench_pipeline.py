@@ -1,0 +1,269 @@
+"""Benchmark the full pipeline against a bare COPY of the same files (run on purpose).
+
+    python tests/benchmarks/bench_pipeline.py --scale 40
+
+Generates (or reuses) a one-batch data set under data/bench/<scale>/full, creates a fresh
+database, runs `pipeline_orchestrator.py run` on it as a subprocess, and prints per stage
+and per step: seconds, rows, rows/s; the orchestrator's peak RSS; then, on the same files
+and the same server, a bare client-side COPY into UNLOGGED all-text tables, and the ratio
+full pipeline / bare COPY. The server is DATABASE_URL when set (the role needs CREATEDB),
+else the embedded server in PIPELINE_PGDATA (default .pgdata). Not collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import pipeline_orchestrator as po  # the repository root is on sys.path only now
+
+RAW_FILES = po.RAW_FILES
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine_description(cur) -> list[str]:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    cur.execute("SELECT version()")
+    version = cur.fetchone()[0].split(",")[0]
+    settings = []
+    for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "max_wal_size", "wal_level",
+                 "synchronous_commit", "max_parallel_workers_per_gather"):
+        cur.execute("SELECT current_setting(%s)", (name,))
+        settings.append(f"{name}={cur.fetchone()[0]}")
+    return [
+        f"machine: {cpu}, {os.cpu_count()} cores, {ram_gb:.1f} GiB RAM, {platform.system()} {platform.release()}",
+        f"server:  {version}",
+        (f"         {' '.join(settings)} (server settings; the orchestrator sets work_mem=256MB, "
+         "maintenance_work_mem=1GB per session)"),
+    ]
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- data and database
+
+
+def data_set(scale: float, seed: int, batches: int, defect_rate: float, kind: str) -> Path:
+    """data/bench/<scale>/<kind>: generated once, reused while seed, batches and defect rate match."""
+    out = ROOT / "data" / "bench" / f"{scale:g}" / kind
+    marker = out / f".generated-seed{seed}-batches{batches}-defects{defect_rate:g}"
+    if not marker.exists():
+        if out.exists():
+            for path in sorted(out.rglob("*"), reverse=True):
+                path.unlink() if path.is_file() else path.rmdir()
+        started = time.perf_counter()
+        import generators
+
+        generators.generate(out, scale=scale, seed=seed, batches=batches, defect_rate=defect_rate)
+        marker.touch()
+        print(f"generated {out.relative_to(ROOT)} in {time.perf_counter() - started:.1f} s")
+    else:
+        print(f"reusing {out.relative_to(ROOT)}")
+    return out
+
+
+def server_url() -> str:
+    """The server to benchmark on: DATABASE_URL, else the embedded server (started if needed)."""
+    settings = po.load_settings()
+    return po.database_url(settings)
+
+
+def admin_url(url: str) -> str:
+    """A URL that may create databases: DATABASE_URL itself, or the embedded server's superuser."""
+    if os.environ.get("DATABASE_URL"):
+        return url
+    params = psycopg2.extensions.parse_dsn(url)
+    return psycopg2.extensions.make_dsn(host=params["host"], dbname="postgres", user="postgres")
+
+
+def drop_database(url: str, name: str) -> None:
+    admin = psycopg2.connect(admin_url(url))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    admin.close()
+
+
+def fresh_database(url: str, name: str) -> str:
+    """Drop and create database `name` on url's server, owned by url's role; return its URL."""
+    drop_database(url, name)
+    owner = psycopg2.extensions.parse_dsn(url).get("user")
+    admin = psycopg2.connect(admin_url(url))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if owner and not os.environ.get("DATABASE_URL"):
+            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+        cur.execute(statement)
+    admin.close()
+    return psycopg2.extensions.make_dsn(url, dbname=name)
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+
+def run_orchestrator(url: str, data_dir: Path, log: Path, args: list[str] | None = None) -> tuple[float, int]:
+    """Run the orchestrator as a subprocess; return its wall seconds and peak RSS (KiB).
+
+    os.wait4 gives the rusage of exactly this child (RUSAGE_CHILDREN would also count the
+    generator's worker processes).
+    """
+    env = dict(os.environ, DATABASE_URL=url, PIPELINE_DATA_DIR=str(data_dir))
+    # The run ends by writing the HTML dashboard: keep it out of the shared dashboards/output.
+    env.setdefault("PIPELINE_DASHBOARD", str(log.with_suffix(".html")))
+    started = time.perf_counter()
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "run", *(args or [])],
+                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"the pipeline failed (exit {code}); output in {log}:\n{log.read_text()[-3000:]}")
+    return seconds, usage.ru_maxrss
+
+
+def step_figures(url: str) -> list[tuple[str, str, float, int]]:
+    """(stage, sql_file, seconds, rows) of the latest run, in run order."""
+    conn = psycopg2.connect(url)
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT stage, sql_file, duration_seconds, rows_affected FROM pipeline.steps "
+            "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) ORDER BY step_id"
+        )
+        rows = [(s, short_name(f), float(d), int(r)) for s, f, d, r in cur.fetchall()]
+    conn.close()
+    return rows
+
+
+def short_name(sql_file: str) -> str:
+    """sql/<layer>/<file>, also for files run from a PIPELINE_SQL_DIR outside the repository."""
+    return "/".join(Path(sql_file).parts[-2:])
+
+
+def print_steps(steps: list[tuple[str, str, float, int]], slowest: int) -> None:
+    stages: dict[str, list[float]] = {}
+    for stage, _f, seconds, rows in steps:
+        total = stages.setdefault(stage, [0.0, 0])
+        total[0] += seconds
+        total[1] += rows
+    print(f"\n{'stage':<12}{'seconds':>10}{'rows':>14}{'rows/s':>14}")
+    for stage, (seconds, rows) in stages.items():
+        print(f"{stage:<12}{seconds:>10.2f}{rows:>14,}{rows / seconds if seconds else 0:>14,.0f}")
+    print(f"{'all steps':<12}{sum(s[2] for s in steps):>10.2f}")
+    print(f"\nslowest {slowest} steps:")
+    print(f"  {'step':<56}{'seconds':>9}{'rows':>13}{'rows/s':>12}")
+    for _stage, sql_file, seconds, rows in sorted(steps, key=lambda s: -s[2])[:slowest]:
+        print(f"  {sql_file:<56}{seconds:>9.2f}{rows:>13,}{rows / seconds if seconds else 0:>12,.0f}")
+
+
+# --------------------------------------------------------------------------- bare COPY
+
+
+def bare_copy(url: str, batch: Path) -> tuple[float, int, list[tuple[str, float, int]]]:
+    """COPY each CSV as-is into an UNLOGGED all-text table: the floor for loading these bytes."""
+    conn = psycopg2.connect(url)
+    per_file = []
+    total_rows = 0
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute("CREATE SCHEMA IF NOT EXISTS bench")
+        for name in RAW_FILES:
+            path = batch / name
+            with path.open("rb") as fh:
+                header = fh.readline().decode("utf-8-sig").strip().split(",")
+            table = sql.Identifier("bench", path.stem)
+            columns = sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in header)
+            t0 = time.perf_counter()
+            cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+            cur.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(table, columns))
+            with path.open("rb") as fh:
+                cur.copy_expert(sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true)")
+                                .format(table).as_string(conn), fh, size=1 << 20)
+            rows = cur.rowcount
+            conn.commit()
+            per_file.append((name, time.perf_counter() - t0, rows))
+            total_rows += rows
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds, total_rows, per_file
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=40, help="generator scale; 1 = ~25,000 items")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--defect-rate", type=float, default=0.01)
+    parser.add_argument("--database", default=None, help="name of the fresh database (default bench_<scale>)")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--slowest", type=int, default=10, help="how many of the slowest steps to list")
+    args = parser.parse_args()
+
+    data_dir = data_set(args.scale, args.seed, 1, args.defect_rate, "full")
+    batch = next(p for p in sorted(data_dir.iterdir()) if p.is_dir())
+    size = sum((batch / f).stat().st_size for f in RAW_FILES)
+    url = server_url()
+    name = args.database or f"bench_{args.scale:g}".replace(".", "_")
+    bench_url = fresh_database(url, name)
+
+    conn = psycopg2.connect(bench_url)
+    with conn.cursor() as cur:
+        for line in machine_description(cur):
+            print(line)
+    conn.close()
+    print(f"data:    {batch.relative_to(ROOT)}, {size / 1e6:,.0f} MB, scale {args.scale:g}")
+
+    load_before = load_average()
+    log = Path("/tmp") / f"bench_pipeline_{name}.log"
+    seconds, peak_kib = run_orchestrator(bench_url, data_dir, log)
+    load_after = load_average()
+    steps = step_figures(bench_url)
+    print(f"\nfull pipeline (`pipeline_orchestrator.py run`, subprocess): {seconds:.2f} s wall "
+          f"(load average before {load_before}, after {load_after}); log {log}")
+    print(f"orchestrator peak RSS: {peak_kib / 1024:,.0f} MiB")
+    print_steps(steps, args.slowest)
+
+    copy_seconds, copy_rows, per_file = bare_copy(bench_url, batch)
+    print(f"\nbare COPY (UNLOGGED all-text tables, client-side COPY FROM STDIN), load {load_average()}:")
+    for file_name, s, rows in per_file:
+        print(f"  {file_name:<26}{s:>9.2f} s{rows:>13,} rows{rows / s:>12,.0f} rows/s")
+    print(f"  {'total':<26}{copy_seconds:>9.2f} s{copy_rows:>13,} rows{copy_rows / copy_seconds:>12,.0f} rows/s "
+          f"({size / 1e6 / copy_seconds:,.0f} MB/s)")
+    print(f"\nratio full pipeline / bare COPY: {seconds / copy_seconds:.1f}x "
+          f"({seconds:.2f} s / {copy_seconds:.2f} s)")
+
+    if not args.keep:
+        drop_database(url, name)
+
+
+if __name__ == "__main__":
+    main()
