@@ -1,9 +1,9 @@
 -- =====================================================================
 -- 370_load_agg_daily_sales.sql
 -- purpose:     recompute agg_daily_sales for exactly the days this batch moved: the
---              old and new day of every changed line, and the first-order day,
---              before and after, of every customer of a changed line (new versus
---              repeat changes only there). Lives in the warehouse stage so fact and
+--              old and new day of every changed line, and, for every customer whose
+--              first order moved to another day, both days (new versus repeat changes
+--              only there). Lives in the warehouse stage so fact and
 --              aggregate commit together: readers never see them disagree.
 -- target:      warehouse.agg_daily_sales
 -- grain:       one row per date with sales
@@ -15,29 +15,37 @@
 DROP TABLE IF EXISTS agg_days;
 
 CREATE TEMPORARY TABLE agg_days ON COMMIT DROP AS
-WITH touched_customers AS (
-    SELECT c.new_customer_id AS customer_id
+WITH first_day_before AS (
+    SELECT
+        c.new_customer_id AS customer_id,
+        c.new_customer_first_date_key AS date_key
     FROM staging.fact_sales_changes AS c
     UNION
-    SELECT c.old_customer_id
+    SELECT
+        c.old_customer_id,
+        c.old_customer_first_date_key
     FROM staging.fact_sales_changes AS c
     WHERE c.old_customer_id IS NOT NULL
 ),
 
-first_days_now AS (
-    SELECT min(f.date_key) AS date_key
-    FROM touched_customers AS tc
-    INNER JOIN warehouse.dim_customers AS dc ON tc.customer_id = dc.customer_id
+first_day_now AS (
+    SELECT
+        b.customer_id,
+        min(f.date_key) AS date_key
+    FROM first_day_before AS b
+    INNER JOIN warehouse.dim_customers AS dc ON b.customer_id = dc.customer_id
     INNER JOIN warehouse.fact_sales AS f ON dc.customer_key = f.customer_key
-    GROUP BY tc.customer_id
+    GROUP BY b.customer_id
 ),
 
-first_days_before AS (
-    SELECT c.new_customer_first_date_key AS date_key
-    FROM staging.fact_sales_changes AS c
-    UNION
-    SELECT c.old_customer_first_date_key
-    FROM staging.fact_sales_changes AS c
+-- Customers whose first-order day moved: new versus repeat changes on both days.
+moved_first_days AS (
+    SELECT
+        b.date_key AS before_key,
+        n.date_key AS now_key
+    FROM first_day_before AS b
+    FULL JOIN first_day_now AS n ON b.customer_id = n.customer_id
+    WHERE b.date_key IS DISTINCT FROM n.date_key
 )
 
 SELECT c.new_sales_date AS sales_date
@@ -51,9 +59,9 @@ SELECT dd.full_date
 FROM warehouse.dim_date AS dd
 WHERE
     dd.date_key IN (
-        SELECT fn.date_key FROM first_days_now AS fn
+        SELECT m.before_key FROM moved_first_days AS m
         UNION
-        SELECT fb.date_key FROM first_days_before AS fb
+        SELECT m.now_key FROM moved_first_days AS m
     );
 
 DELETE FROM warehouse.agg_daily_sales AS a
