@@ -405,6 +405,8 @@ class Runner:
         self.out = out
         self.run_id: int | None = None
         self.pending_steps: list[StepResult] = []
+        # Quality checks look at rows changed since this moment (None: at every row).
+        self.check_since: datetime | None = None
 
     # ---- run bookkeeping
 
@@ -521,6 +523,8 @@ class Runner:
                     (batch.batch_id, batch.batch_id, STATUS_AFTER[stage], self.run_id),
                 )
             if stage == "quality":
+                if self.check_since is not None:
+                    cur.execute("SELECT set_config('pipeline.check_since', %s, true)", (self.check_since.isoformat(),))
                 self.run_checks(cur, rendered)
             else:
                 for path, sql in rendered:
@@ -793,6 +797,12 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             if not advanced and any(s in stages for s in BATCH_STAGES):
                 runner.out("no new batch to load: every batch under "
                            f"{rel(settings.data_dir)} is already loaded (re-running changes nothing)")
+            if advanced and not getattr(args, "full_refresh", False):
+                # Incremental: the checks look at what this run changed (see 050_create_check_scope.sql).
+                with runner.conn.cursor() as cur:
+                    cur.execute("SELECT started_at FROM pipeline.runs WHERE run_id = %s", (runner.run_id,))
+                    runner.check_since = cur.fetchone()[0]
+                runner.conn.commit()
         if getattr(args, "full_refresh", False):
             with runner.conn.cursor() as cur:
                 cur.execute("SELECT batch_id FROM pipeline.batches WHERE status = 'complete' ORDER BY batch_id")

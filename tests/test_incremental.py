@@ -133,3 +133,26 @@ def test_killed_in_the_middle_of_the_warehouse_stage_then_rerun(db, second_db, s
     assert db.query("SELECT run_id, status FROM pipeline.runs ORDER BY run_id") == [(1, "abandoned"), (2, "succeeded")]
     run_ok(second_db, small_data)
     assert warehouse_fingerprint(db) == warehouse_fingerprint(second_db)
+
+
+def test_a_daily_run_checks_what_it_changed_and_quality_alone_checks_everything(db, ten_batches, tmp_path):
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    folders = sorted(ten_batches.iterdir())
+    for folder in folders[:2]:
+        shutil.copytree(folder, feed / folder.name)
+    run_ok(db, feed)
+    # Damage an old day behind the pipeline's back (updated_at untouched).
+    first_day = db.scalar("SELECT min(date_key) FROM warehouse.agg_daily_sales")
+    db.execute("UPDATE warehouse.agg_daily_sales SET net_revenue = net_revenue + 0.01 WHERE date_key = %s",
+               (first_day,))
+
+    # The next daily run audits the rows it changed: fast, and blind to that old day...
+    shutil.copytree(folders[2], feed / folders[2].name)
+    daily = run_ok(db, feed)
+    assert "930_check_agg_daily_sales_matches_fact.sql" in daily.stdout
+
+    # ...while the quality stage alone audits everything and fails, naming the check.
+    full = run_cli(db, feed, "quality")
+    assert full.returncode == 1
+    assert "930_check_agg_daily_sales_matches_fact.sql: 1 offending row(s)" in full.stderr

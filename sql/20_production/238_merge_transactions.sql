@@ -3,7 +3,7 @@
 -- purpose:     insert new transactions and apply corrections to earlier ones
 -- target:      production.transactions
 -- grain:       one row per transaction_id
--- reads:       staging.transactions_checked, production.payment_methods
+-- reads:       staging.transactions_checked, production.payment_methods, production.customers
 -- rerunnable:  yes (upsert on transaction_id)
 -- =====================================================================
 -- A first load (empty table) inserts the whole history: checking the foreign keys row by

@@ -3,7 +3,7 @@
 -- purpose:     insert new order lines and apply corrections to earlier ones
 -- target:      production.transaction_items
 -- grain:       one row per item_id
--- reads:       staging.transaction_items_checked
+-- reads:       staging.transaction_items_checked, production.transactions, production.products
 -- rerunnable:  yes (upsert on item_id)
 -- =====================================================================
 -- A first load (empty table) inserts the whole history: checking the foreign keys row by

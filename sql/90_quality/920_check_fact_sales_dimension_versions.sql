@@ -8,6 +8,7 @@
 -- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers,
 --              warehouse.dim_products, production.transaction_items,
 --              production.transactions
+-- scope:       fact rows changed since pipeline.check_since() (everything when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -23,6 +24,7 @@ WITH fact_lines AS (
     INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     INNER JOIN production.transaction_items AS ti ON f.item_id = ti.item_id
     INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    WHERE f.updated_at >= pipeline.check_since()
 ),
 
 customer_matches AS (

@@ -8,10 +8,22 @@
 -- grain:       one row per day that differs, is missing or is extra
 -- reads:       warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers
+-- scope:       days whose facts or aggregate changed since pipeline.check_since()
+--              (every day when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
-WITH lines AS (
+WITH days_in_scope AS (
+    SELECT f.date_key
+    FROM warehouse.fact_sales AS f
+    WHERE f.updated_at >= pipeline.check_since()
+    UNION
+    SELECT a.date_key
+    FROM warehouse.agg_daily_sales AS a
+    WHERE a.updated_at >= pipeline.check_since()
+),
+
+lines AS (
     SELECT
         f.date_key,
         f.transaction_id,
@@ -24,14 +36,18 @@ WITH lines AS (
         dc.customer_id
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
 ),
 
+-- First order over all of a customer's history, not only the days in scope.
 first_orders AS (
     SELECT
-        l.customer_id,
-        min(l.date_key) AS first_date_key
-    FROM lines AS l
-    GROUP BY l.customer_id
+        dc.customer_id,
+        min(f.date_key) AS first_date_key
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE dc.customer_id IN (SELECT l.customer_id FROM lines AS l)
+    GROUP BY dc.customer_id
 ),
 
 expected AS (
@@ -73,6 +89,7 @@ stored AS (
         a.repeat_customers,
         a.average_order_value
     FROM warehouse.agg_daily_sales AS a
+    WHERE a.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
 )
 
 SELECT

@@ -8,15 +8,28 @@
 -- grain:       one row per transaction that does not add up
 -- reads:       production.transactions, production.transaction_items,
 --              pipeline.rejected_rows, staging.transaction_items_waiting
+-- scope:       transactions changed since pipeline.check_since(), or whose lines
+--              changed since then (everything when unset)
 -- rerunnable:  yes (read only)
 -- severity:    warn
 -- =====================================================================
-WITH line_sums AS (
+WITH transactions_in_scope AS (
+    SELECT t.transaction_id
+    FROM production.transactions AS t
+    WHERE t.updated_at >= pipeline.check_since()
+    UNION
+    SELECT ti.transaction_id
+    FROM production.transaction_items AS ti
+    WHERE ti.updated_at >= pipeline.check_since()
+),
+
+line_sums AS (
     SELECT
         ti.transaction_id,
         count(*) AS loaded_items,
         sum(ti.line_total) AS items_total
     FROM production.transaction_items AS ti
+    WHERE ti.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
     GROUP BY ti.transaction_id
 ),
 
@@ -39,7 +52,8 @@ SELECT
 FROM production.transactions AS t
 LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
 WHERE
-    abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
+    t.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
+    AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
     AND NOT EXISTS (
         SELECT FROM incomplete AS i
         WHERE i.transaction_id = t.transaction_id
