@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS production.customers (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT customers_pkey PRIMARY KEY (customer_id),
-    CONSTRAINT customers_email_key UNIQUE (email) DEFERRABLE INITIALLY DEFERRED,
+    -- DEFERRABLE: checked at the end of each statement, so two customers may swap emails in one batch
+    CONSTRAINT customers_email_key UNIQUE (email) DEFERRABLE,
     CONSTRAINT customers_city_id_fkey FOREIGN KEY (city_id) REFERENCES production.cities (city_id),
     CONSTRAINT customers_email_check CHECK (email = lower(email) AND email LIKE '%_@_%')
 );

@@ -1,10 +1,12 @@
 -- =====================================================================
 -- 205_create_transactions.sql
--- purpose:     orders (one row per transaction) and their lines
+-- purpose:     orders (one row per transaction) and their lines; their foreign keys
+--              and secondary indexes are in 270_create_transaction_keys.sql, added
+--              after the merges (see 060_create_bulk_load_functions.sql)
 -- target:      production.transactions, production.transaction_items
 -- grain:       transactions: one row per transaction_id;
 --              transaction_items: one row per item_id
--- reads:       production.customers, production.payment_methods, production.products
+-- reads:       (none)
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.transactions (
@@ -20,14 +22,8 @@ CREATE TABLE IF NOT EXISTS production.transactions (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT transactions_pkey PRIMARY KEY (transaction_id),
-    CONSTRAINT transactions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id),
-    CONSTRAINT transactions_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES production.payment_methods (payment_method_id),
     CONSTRAINT transactions_total_amount_check CHECK (total_amount >= 0)
 );
-
-CREATE INDEX IF NOT EXISTS transactions_customer_id_idx ON production.transactions (customer_id);
-CREATE INDEX IF NOT EXISTS transactions_transaction_date_idx ON production.transactions (transaction_date);
-CREATE INDEX IF NOT EXISTS transactions_last_batch_id_idx ON production.transactions (last_batch_id);
 
 COMMENT ON TABLE production.transactions IS 'Orders: who bought, when, how they paid, and the order total.';
 COMMENT ON COLUMN production.transactions.transaction_id IS 'Natural key from the source, e.g. T000000001.';
@@ -55,17 +51,11 @@ CREATE TABLE IF NOT EXISTS production.transaction_items (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
-    CONSTRAINT transaction_items_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES production.transactions (transaction_id),
-    CONSTRAINT transaction_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES production.products (product_id),
     CONSTRAINT transaction_items_quantity_check CHECK (quantity > 0),
     CONSTRAINT transaction_items_unit_price_check CHECK (unit_price >= 0),
     CONSTRAINT transaction_items_discount_percentage_check CHECK (discount_percentage BETWEEN 0 AND 100),
     CONSTRAINT transaction_items_line_total_check CHECK (line_total >= 0)
 );
-
-CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
-CREATE INDEX IF NOT EXISTS transaction_items_product_id_idx ON production.transaction_items (product_id);
-CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
 
 COMMENT ON TABLE production.transaction_items IS 'Order lines: one product, quantity, price and discount within a transaction.';
 COMMENT ON COLUMN production.transaction_items.item_id IS 'Natural key from the source, e.g. I0000000001.';

@@ -1,11 +1,11 @@
 -- =====================================================================
 -- 304_create_fact_sales.sql
 -- purpose:     the sales fact: one row per order line, with keys to the dimension
---              versions valid when the order was placed
+--              versions valid when the order was placed; its foreign keys and
+--              secondary indexes are in 365_create_fact_sales_keys.sql
 -- target:      warehouse.fact_sales
 -- grain:       one row per transaction item
--- reads:       warehouse.dim_date, warehouse.dim_customers, warehouse.dim_products,
---              warehouse.dim_payment_methods
+-- reads:       (none)
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
@@ -28,20 +28,10 @@ CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
-    CONSTRAINT fact_sales_date_key_fkey FOREIGN KEY (date_key) REFERENCES warehouse.dim_date (date_key),
-    CONSTRAINT fact_sales_customer_key_fkey FOREIGN KEY (customer_key) REFERENCES warehouse.dim_customers (customer_key),
-    CONSTRAINT fact_sales_product_key_fkey FOREIGN KEY (product_key) REFERENCES warehouse.dim_products (product_key),
-    CONSTRAINT fact_sales_payment_method_key_fkey FOREIGN KEY (payment_method_key)
-    REFERENCES warehouse.dim_payment_methods (payment_method_key),
     CONSTRAINT fact_sales_amounts_check CHECK (
         gross_amount - discount_amount = net_amount AND net_amount - cost_amount = profit_amount
     )
 );
-
-CREATE INDEX IF NOT EXISTS fact_sales_date_key_idx ON warehouse.fact_sales (date_key);
-CREATE INDEX IF NOT EXISTS fact_sales_customer_key_idx ON warehouse.fact_sales (customer_key);
-CREATE INDEX IF NOT EXISTS fact_sales_product_key_idx ON warehouse.fact_sales (product_key);
-CREATE INDEX IF NOT EXISTS fact_sales_transaction_id_idx ON warehouse.fact_sales (transaction_id);
 
 COMMENT ON TABLE warehouse.fact_sales IS 'Sales: one row per order line. Customer and product keys point at the versions valid on the order date.';
 COMMENT ON COLUMN warehouse.fact_sales.item_id IS 'Order line id (degenerate dimension; primary key).';

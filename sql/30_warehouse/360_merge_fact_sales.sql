@@ -11,6 +11,10 @@
 --              warehouse.dim_products
 -- rerunnable:  yes (upsert on item_id; unchanged rows are not rewritten)
 -- =====================================================================
+-- Into an empty table (first load, full refresh), load first and build the keys
+-- after, in 365_create_fact_sales_keys.sql (see 060_create_bulk_load_functions.sql).
+SELECT pipeline.drop_keys_if_empty('warehouse.fact_sales');
+
 INSERT INTO warehouse.fact_sales (
     item_id, transaction_id, date_key, customer_key, product_key, payment_method_key,
     transaction_time, quantity, unit_price, discount_percentage, gross_amount,
