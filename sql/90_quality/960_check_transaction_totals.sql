@@ -13,23 +13,13 @@
 -- rerunnable:  yes (read only)
 -- severity:    warn
 -- =====================================================================
-WITH transactions_in_scope AS (
-    SELECT t.transaction_id
-    FROM production.transactions AS t
-    WHERE t.updated_at >= pipeline.check_since()
-    UNION
-    SELECT ti.transaction_id
-    FROM production.transaction_items AS ti
-    WHERE ti.updated_at >= pipeline.check_since()
-),
-
-line_sums AS (
+WITH line_sums AS (
     SELECT
         ti.transaction_id,
         count(*) AS loaded_items,
-        sum(ti.line_total) AS items_total
+        sum(ti.line_total) AS items_total,
+        max(ti.updated_at) AS last_line_change
     FROM production.transaction_items AS ti
-    WHERE ti.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
     GROUP BY ti.transaction_id
 ),
 
@@ -52,7 +42,7 @@ SELECT
 FROM production.transactions AS t
 LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
 WHERE
-    t.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
+    (t.updated_at >= pipeline.check_since() OR ls.last_line_change >= pipeline.check_since())
     AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
     AND NOT EXISTS (
         SELECT FROM incomplete AS i
