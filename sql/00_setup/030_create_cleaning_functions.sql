@@ -4,7 +4,7 @@
 --              (NULL instead of an error), so every rule stays one set-based pass
 --              and runs on PostgreSQL 15 (which has no pg_input_is_valid)
 -- target:      pipeline.clean_text, pipeline.clean_phone, pipeline.is_email,
---              pipeline.trim_space, pipeline.to_date_or_null, pipeline.to_time_or_null,
+--              pipeline.trim_space, pipeline.trim_to_null, pipeline.to_date_or_null, pipeline.to_time_or_null,
 --              pipeline.to_integer_or_null, pipeline.to_money_or_null
 -- grain:       one function per cleaning idiom
 -- reads:       (none)
@@ -26,6 +26,14 @@ RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
     SELECT btrim(raw_value, E' \t\n\r\f\v')
+$$;
+
+-- Ids and raw numbers: trimmed, empty becomes NULL. Inner spaces are kept as delivered.
+CREATE OR REPLACE FUNCTION pipeline.trim_to_null(raw_value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT nullif(pipeline.trim_space(raw_value), '')
 $$;
 
 -- Digits only, with a leading + kept for international numbers: '(555) 123-4567' -> '5551234567'.

@@ -17,17 +17,17 @@ WITH cleaned AS MATERIALIZED (
         s.batch_id,
         s.source_file,
         s.line_number,
-        pipeline.clean_text(s.customer_id) AS customer_id,
+        pipeline.trim_to_null(s.customer_id) AS customer_id,
         initcap(pipeline.clean_text(s.first_name)) AS first_name,
         initcap(pipeline.clean_text(s.last_name)) AS last_name,
         lower(pipeline.clean_text(s.email)) AS email,
         pipeline.clean_phone(s.phone) AS phone,
-        pipeline.clean_text(s.registration_date) AS registration_date_raw,
+        pipeline.trim_to_null(s.registration_date) AS registration_date_raw,
         pipeline.to_date_or_null(s.registration_date) AS registration_date,
         initcap(pipeline.clean_text(s.city)) AS city,
         initcap(pipeline.clean_text(s.state)) AS state,
         initcap(pipeline.clean_text(s.country)) AS country,
-        pipeline.clean_text(s.age_group) AS age_group
+        pipeline.trim_to_null(s.age_group) AS age_group
     FROM staging.customers AS s
 ),
 

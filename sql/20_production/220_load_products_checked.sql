@@ -16,18 +16,18 @@ WITH cleaned AS MATERIALIZED (
         s.batch_id,
         s.source_file,
         s.line_number,
-        pipeline.clean_text(s.product_id) AS product_id,
+        pipeline.trim_to_null(s.product_id) AS product_id,
         pipeline.clean_text(s.product_name) AS product_name,
         initcap(pipeline.clean_text(s.category)) AS category,
         initcap(pipeline.clean_text(s.sub_category)) AS sub_category,
-        pipeline.clean_text(s.price) AS price_raw,
+        pipeline.trim_to_null(s.price) AS price_raw,
         pipeline.to_money_or_null(s.price) AS price,
-        pipeline.clean_text(s.cost) AS cost_raw,
+        pipeline.trim_to_null(s.cost) AS cost_raw,
         pipeline.to_money_or_null(s.cost) AS cost,
         pipeline.clean_text(s.brand) AS brand,
-        pipeline.clean_text(s.stock_quantity) AS stock_quantity_raw,
+        pipeline.trim_to_null(s.stock_quantity) AS stock_quantity_raw,
         pipeline.to_integer_or_null(s.stock_quantity) AS stock_quantity,
-        upper(pipeline.clean_text(s.supplier_id)) AS supplier_id
+        upper(pipeline.trim_to_null(s.supplier_id)) AS supplier_id
     FROM staging.products AS s
 ),
 

@@ -48,19 +48,19 @@ cleaned AS MATERIALIZED (
         s.batch_id,
         s.source_file,
         s.line_number,
-        pipeline.clean_text(s.item_id) AS item_id,
-        pipeline.clean_text(s.transaction_id) AS transaction_id,
-        pipeline.clean_text(s.product_id) AS product_id,
-        pipeline.clean_text(s.quantity) AS quantity_raw,
+        pipeline.trim_to_null(s.item_id) AS item_id,
+        pipeline.trim_to_null(s.transaction_id) AS transaction_id,
+        pipeline.trim_to_null(s.product_id) AS product_id,
+        pipeline.trim_to_null(s.quantity) AS quantity_raw,
         pipeline.to_integer_or_null(s.quantity) AS quantity,
-        pipeline.clean_text(s.unit_price) AS unit_price_raw,
+        pipeline.trim_to_null(s.unit_price) AS unit_price_raw,
         pipeline.to_money_or_null(s.unit_price) AS unit_price,
-        pipeline.clean_text(s.discount_percentage) AS discount_percentage_raw,
+        pipeline.trim_to_null(s.discount_percentage) AS discount_percentage_raw,
         coalesce(
             pipeline.to_money_or_null(s.discount_percentage),
-            CASE WHEN pipeline.clean_text(s.discount_percentage) IS NULL THEN 0 END
+            CASE WHEN pipeline.trim_to_null(s.discount_percentage) IS NULL THEN 0 END
         ) AS discount_percentage,
-        pipeline.clean_text(s.line_total) AS line_total_raw,
+        pipeline.trim_to_null(s.line_total) AS line_total_raw,
         pipeline.to_money_or_null(s.line_total) AS line_total
     FROM raw_items AS s
 ),

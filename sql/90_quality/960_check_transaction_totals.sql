@@ -24,11 +24,11 @@ WITH line_sums AS (
 ),
 
 incomplete AS (
-    SELECT pipeline.clean_text(r.raw_row ->> 'transaction_id') AS transaction_id
+    SELECT pipeline.trim_to_null(r.raw_row ->> 'transaction_id') AS transaction_id
     FROM pipeline.rejected_rows AS r
     WHERE r.source_file = 'transaction_items.csv'
     UNION
-    SELECT pipeline.clean_text(w.transaction_id)
+    SELECT pipeline.trim_to_null(w.transaction_id)
     FROM staging.transaction_items_waiting AS w
 )
 
