@@ -55,7 +55,7 @@ EMBEDDED_DATABASE = "ecommerce"
 EMBEDDED_ROLE = "pipeline"
 SESSION_SETTINGS = {
     # Applied per session: no postgresql.conf edits needed on any server.
-    "work_mem": "256MB",
+    "work_mem": "512MB",
     "maintenance_work_mem": "1GB",
     "client_encoding": "UTF8",
     "DateStyle": "ISO, YMD",

@@ -98,7 +98,7 @@ ruled AS (
     FROM cleaned AS c
 ),
 
-validated AS (
+validated AS MATERIALIZED (
     SELECT
         r.*,
         t.transaction_id IS NOT NULL AS has_parent,
@@ -124,16 +124,27 @@ validated AS (
     LEFT JOIN production.transactions AS t ON r.transaction_id = t.transaction_id
 ),
 
+-- Most ids occur once: rank only the rows of ids delivered more than once (a hash
+-- aggregate finds them), instead of sorting every row of the batch.
+repeated AS (
+    SELECT v.item_id
+    FROM validated AS v
+    WHERE v.rule_name IS NULL AND v.has_parent
+    GROUP BY v.item_id
+    HAVING count(*) > 1
+),
+
 ranked AS (
     SELECT
-        v.*,
+        v.batch_id,
+        v.line_number,
         row_number() OVER latest_first AS rank_in_batch,
         first_value(v.source_hash) OVER latest_first AS winner_hash
     FROM validated AS v
-    WINDOW latest_first AS (
-        PARTITION BY v.item_id, v.rule_name IS NULL AND v.has_parent
-        ORDER BY v.batch_id DESC, v.line_number DESC
-    )
+    WHERE
+        v.rule_name IS NULL AND v.has_parent
+        AND v.item_id IN (SELECT r.item_id FROM repeated AS r)
+    WINDOW latest_first AS (PARTITION BY v.item_id ORDER BY v.batch_id DESC, v.line_number DESC)
 )
 
 SELECT
@@ -180,11 +191,12 @@ SELECT
     CASE
         WHEN k.rule_name IS NOT NULL THEN 'quarantined'
         WHEN NOT k.has_parent THEN 'waiting'
-        WHEN k.rank_in_batch > 1 AND k.source_hash = k.winner_hash THEN 'duplicate'
-        WHEN k.rank_in_batch > 1 THEN 'superseded'
+        WHEN rk.rank_in_batch > 1 AND k.source_hash = rk.winner_hash THEN 'duplicate'
+        WHEN rk.rank_in_batch > 1 THEN 'superseded'
         WHEN p.source_hash IS NULL THEN 'inserted'
         WHEN p.source_hash = k.source_hash THEN 'duplicate'
         ELSE 'updated'
     END AS outcome
-FROM ranked AS k
+FROM validated AS k
+LEFT JOIN ranked AS rk ON k.batch_id = rk.batch_id AND k.line_number = rk.line_number
 LEFT JOIN production.transaction_items AS p ON k.item_id = p.item_id;

@@ -19,11 +19,13 @@ WITH changed_items AS (
     SELECT ti.item_id
     FROM production.transaction_items AS ti
     WHERE ti.last_batch_id = current_setting('pipeline.batch_id')
-    UNION
+    UNION ALL
     SELECT ti.item_id
     FROM production.transactions AS t
     INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
-    WHERE t.last_batch_id = current_setting('pipeline.batch_id')
+    WHERE
+        t.last_batch_id = current_setting('pipeline.batch_id')
+        AND ti.last_batch_id != current_setting('pipeline.batch_id')
 ),
 
 changes AS (
