@@ -101,7 +101,14 @@ class Settings:
     data_dir: Path
     pgdata: Path
     fiscal_year_start_month: int
-    dashboard_path: Path
+    dashboard_path: Path | None
+
+
+def dashboard_setting(value: str | None) -> Path | None:
+    """Where `run` writes the HTML dashboard; 'off' for nowhere."""
+    if value and value.strip().lower() == "off":
+        return None
+    return Path(value) if value else DASHBOARD_PATH
 
 
 def load_settings() -> Settings:
@@ -117,7 +124,7 @@ def load_settings() -> Settings:
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
         pgdata=Path(os.environ.get("PIPELINE_PGDATA") or ROOT / ".pgdata"),
         fiscal_year_start_month=int(month),
-        dashboard_path=Path(os.environ.get("PIPELINE_DASHBOARD") or DASHBOARD_PATH),
+        dashboard_path=dashboard_setting(os.environ.get("PIPELINE_DASHBOARD")),
     )
 
 
@@ -814,7 +821,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             if stage in stages:
                 runner.quality_failures = []
                 runner.run_stage(stage)
-        if "quality" in stages:
+        if "quality" in stages and settings.dashboard_path is not None:
             runner.out(f"dashboard: {rel(write_dashboard(runner.conn, settings.dashboard_path))}")
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
@@ -1032,7 +1039,7 @@ def dispatch(args, settings: Settings, command: str) -> int:
     if name == "dashboard":
         conn = connect(database_url(settings))
         try:
-            print(write_dashboard(conn, args.out or settings.dashboard_path))
+            print(write_dashboard(conn, args.out or settings.dashboard_path or DASHBOARD_PATH))
         finally:
             conn.close()
         return 0

@@ -29,18 +29,19 @@ MONEY_UNIT = "currency units"
 
 # --------------------------------------------------------------------------- queries
 
+# KPIs, months and weekdays come from agg_daily_sales (one row per day), not from the facts.
 KPIS = """
 SELECT
-    coalesce(sum(f.net_amount), 0) AS revenue,
-    count(DISTINCT f.transaction_id) AS orders,
-    count(DISTINCT c.customer_id) AS customers,
-    coalesce(sum(f.profit_amount), 0) AS profit,
-    coalesce(sum(f.quantity), 0) AS units,
-    min(d.full_date) AS first_day,
-    max(d.full_date) AS last_day
-FROM warehouse.fact_sales AS f
-INNER JOIN warehouse.dim_customers AS c ON f.customer_key = c.customer_key
-INNER JOIN warehouse.dim_date AS d ON f.date_key = d.date_key
+    coalesce(sum(a.net_revenue), 0) AS revenue,
+    coalesce(sum(a.transactions), 0) AS orders,
+    (SELECT count(DISTINCT c.customer_id)
+     FROM warehouse.dim_customers AS c
+     WHERE EXISTS (SELECT FROM warehouse.fact_sales AS f WHERE f.customer_key = c.customer_key)) AS customers,
+    coalesce(sum(a.profit_amount), 0) AS profit,
+    coalesce(sum(a.units), 0) AS units,
+    min(a.sales_date) AS first_day,
+    max(a.sales_date) AS last_day
+FROM warehouse.agg_daily_sales AS a
 """
 
 DAILY = """
@@ -50,9 +51,9 @@ ORDER BY sales_date
 """
 
 MONTHLY = """
-SELECT d.year_month, sum(f.net_amount) AS revenue
-FROM warehouse.fact_sales AS f
-INNER JOIN warehouse.dim_date AS d ON f.date_key = d.date_key
+SELECT d.year_month, sum(a.net_revenue) AS revenue
+FROM warehouse.agg_daily_sales AS a
+INNER JOIN warehouse.dim_date AS d ON a.date_key = d.date_key
 GROUP BY d.year_month
 ORDER BY d.year_month
 """
@@ -66,10 +67,10 @@ ORDER BY revenue DESC, p.category
 """
 
 BY_WEEKDAY = """
-SELECT d.day_of_week, d.day_name, d.is_weekend, sum(f.net_amount) AS revenue,
-       count(DISTINCT f.transaction_id) AS orders
-FROM warehouse.fact_sales AS f
-INNER JOIN warehouse.dim_date AS d ON f.date_key = d.date_key
+SELECT d.day_of_week, d.day_name, d.is_weekend, sum(a.net_revenue) AS revenue,
+       sum(a.transactions) AS orders
+FROM warehouse.agg_daily_sales AS a
+INNER JOIN warehouse.dim_date AS d ON a.date_key = d.date_key
 GROUP BY d.day_of_week, d.day_name, d.is_weekend
 ORDER BY d.day_of_week
 """
