@@ -33,12 +33,12 @@ MONEY_UNIT = "currency units"
 KPIS = """
 SELECT
     coalesce(sum(a.net_revenue), 0) AS revenue,
-    coalesce(sum(a.transactions), 0) AS orders,
+    coalesce(sum(a.transactions), 0)::bigint AS orders,
     (SELECT count(DISTINCT c.customer_id)
      FROM warehouse.dim_customers AS c
      WHERE EXISTS (SELECT FROM warehouse.fact_sales AS f WHERE f.customer_key = c.customer_key)) AS customers,
     coalesce(sum(a.profit_amount), 0) AS profit,
-    coalesce(sum(a.units), 0) AS units,
+    coalesce(sum(a.units), 0)::bigint AS units,
     min(a.sales_date) AS first_day,
     max(a.sales_date) AS last_day
 FROM warehouse.agg_daily_sales AS a
@@ -68,7 +68,7 @@ ORDER BY revenue DESC, p.category
 
 BY_WEEKDAY = """
 SELECT d.day_of_week, d.day_name, d.is_weekend, sum(a.net_revenue) AS revenue,
-       sum(a.transactions) AS orders
+       sum(a.transactions)::bigint AS orders
 FROM warehouse.agg_daily_sales AS a
 INNER JOIN warehouse.dim_date AS d ON a.date_key = d.date_key
 GROUP BY d.day_of_week, d.day_name, d.is_weekend

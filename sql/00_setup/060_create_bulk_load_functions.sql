@@ -4,7 +4,7 @@
 --              table (first load, full refresh, reload) drops its foreign keys and
 --              secondary indexes first; a `create_*_keys` file then builds them in
 --              one pass each, in the same transaction. A daily merge changes nothing.
--- target:      pipeline.drop_keys_if_empty
+-- target:      pipeline.drop_keys_if_empty, pipeline.analyze_if_changed
 -- grain:       one function
 -- reads:       (none)
 -- rerunnable:  yes (CREATE OR REPLACE)
@@ -40,5 +40,25 @@ BEGIN
         EXECUTE format('DROP INDEX %s', item.index_name);
     END LOOP;
     RETURN TRUE;
+END
+$$;
+
+-- Planner statistics after a load that changed a large part of the table (a first load,
+-- a reload); a daily batch leaves them to autovacuum. Counts this transaction's changes.
+CREATE OR REPLACE FUNCTION pipeline.analyze_if_changed(target regclass)
+RETURNS boolean
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    changed bigint := pg_catalog.pg_stat_get_xact_tuples_inserted(target)
+    + pg_catalog.pg_stat_get_xact_tuples_updated(target)
+    + pg_catalog.pg_stat_get_xact_tuples_deleted(target);
+    estimated real := (SELECT c.reltuples FROM pg_catalog.pg_class AS c WHERE c.oid = target);
+BEGIN
+    IF changed > 10000 AND changed > 0.1 * greatest(estimated, 0) THEN
+        EXECUTE format('ANALYZE %s', target);
+        RETURN TRUE;
+    END IF;
+    RETURN FALSE;
 END
 $$;

@@ -43,5 +43,5 @@ CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.tr
 CREATE INDEX IF NOT EXISTS transaction_items_product_id_idx ON production.transaction_items (product_id);
 CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
 
-ANALYZE production.transactions;
-ANALYZE production.transaction_items;
+SELECT pipeline.analyze_if_changed('production.transactions');
+SELECT pipeline.analyze_if_changed('production.transaction_items');

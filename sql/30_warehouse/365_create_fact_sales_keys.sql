@@ -31,4 +31,4 @@ CREATE INDEX IF NOT EXISTS fact_sales_customer_key_idx ON warehouse.fact_sales (
 CREATE INDEX IF NOT EXISTS fact_sales_product_key_idx ON warehouse.fact_sales (product_key);
 CREATE INDEX IF NOT EXISTS fact_sales_transaction_id_idx ON warehouse.fact_sales (transaction_id);
 
-ANALYZE warehouse.fact_sales;
+SELECT pipeline.analyze_if_changed('warehouse.fact_sales');
