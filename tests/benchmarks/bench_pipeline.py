@@ -54,8 +54,9 @@ def machine_description(cur) -> list[str]:
     return [
         f"machine: {cpu}, {os.cpu_count()} cores, {ram_gb:.1f} GiB RAM, {platform.system()} {platform.release()}",
         f"server:  {version}",
-        (f"         {' '.join(settings)} (server settings; the orchestrator sets work_mem=256MB, "
-         "maintenance_work_mem=1GB per session)"),
+        (f"         {' '.join(settings)} (server settings; the orchestrator sets "
+         f"work_mem={po.SESSION_SETTINGS['work_mem']}, "
+         f"maintenance_work_mem={po.SESSION_SETTINGS['maintenance_work_mem']} per session)"),
     ]
 
 
