@@ -7,10 +7,12 @@ needs CREATEDB. Each test that asks for `db` gets a fresh, empty database of its
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,25 +63,31 @@ def server_admin() -> str:
     return admin_url()
 
 
-@pytest.fixture
-def db(server_admin: str) -> Database:
-    """A fresh database owned by the pipeline's role, dropped after the test."""
+@contextlib.contextmanager
+def fresh_database(server_admin: str) -> Iterator[Database]:
+    """A fresh database owned by the pipeline's role (embedded) or DATABASE_URL's user, dropped after."""
     name = f"test_{uuid.uuid4().hex[:12]}"
     conn = psycopg2.connect(server_admin)
     conn.autocommit = True
     embedded = not os.environ.get("DATABASE_URL")
     with conn.cursor() as cur:
-        if embedded:
-            cur.execute(f"CREATE DATABASE {name} OWNER {orchestrator.EMBEDDED_ROLE}")
-        else:
-            cur.execute(f"CREATE DATABASE {name}")
+        cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {orchestrator.EMBEDDED_ROLE}" if embedded else ""))
     url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
     if embedded:
         url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
-    yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    with conn.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    conn.close()
+    try:
+        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
+    finally:
+        with conn.cursor() as cur:
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.close()
+
+
+@pytest.fixture
+def db(server_admin: str) -> Iterator[Database]:
+    """A fresh database for one test."""
+    with fresh_database(server_admin) as database:
+        yield database
 
 
 def run_cli(db: Database, data_dir: Path, *args: str, env: dict | None = None,

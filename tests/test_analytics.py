@@ -8,8 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import run_ok
-from test_quality import module_database
+from conftest import fresh_database, run_ok
 
 import generators
 
@@ -24,7 +23,7 @@ SEGMENTS = {"Champions", "Loyal", "Potential Loyalists", "New Customers", "Canno
 def adb(server_admin, tmp_path_factory):
     raw = tmp_path_factory.mktemp("analytics") / "raw"
     generators.generate(raw, scale=0.2, seed=42, batches=1)
-    with module_database(server_admin) as database:
+    with fresh_database(server_admin) as database:
         run_ok(database, raw)
         yield database
 

@@ -9,21 +9,16 @@ space; names and places proper-cased, emails lower-cased, supplier ids upper-cas
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import os
 import re
 import shutil
 import tempfile
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg2
-import psycopg2.extensions
 import pytest
-from conftest import Database, orchestrator, run_cli
+from conftest import Database, fresh_database, run_cli
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -47,26 +42,6 @@ HYPOTHESIS = settings(max_examples=12, deadline=None, derandomize=True,
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@contextlib.contextmanager
-def fresh_database(server_admin: str):
-    """One fresh database per hypothesis example, made like conftest's `db` fixture."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(server_admin)
-    conn.autocommit = True
-    embedded = not os.environ.get("DATABASE_URL")
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {orchestrator.EMBEDDED_ROLE}" if embedded else ""))
-    url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
-    if embedded:
-        url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
-    try:
-        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
 
 
 def csv_bytes(name: str, rows: list[list], *, crlf: bool = False, bom: bool = False,

@@ -8,12 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
-from conftest import ROOT, Database, run_cli, run_ok, warehouse_fingerprint
+from conftest import ROOT, fresh_database, run_cli, run_ok, warehouse_fingerprint
 
 import generators
 
@@ -26,20 +24,10 @@ def ten_batches(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def second_db(server_admin, db):
-    """Another fresh database on the same server, owned by the same role as `db`."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(server_admin)
-    admin.autocommit = True
-    owner = db.query("SELECT current_user")[0][0]
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}")
-        cur.execute(f"ALTER DATABASE {name} OWNER TO {owner}")
-    url = psycopg2.extensions.make_dsn(db.url, dbname=name)
-    yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+def second_db(server_admin):
+    """Another fresh database on the same server."""
+    with fresh_database(server_admin) as database:
+        yield database
 
 
 def test_one_by_one_equals_all_at_once_equals_full_refresh(db, second_db, ten_batches, tmp_path):

@@ -8,9 +8,6 @@ without seeing each other's damage. The CLI tests use a database of their own.
 
 from __future__ import annotations
 
-import os
-import uuid
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +15,7 @@ from pathlib import Path
 import psycopg2
 import psycopg2.extensions
 import pytest
-from conftest import Database, run_cli, run_ok
+from conftest import Database, fresh_database, run_cli, run_ok
 from test_warehouse import customer, line, order, product, write_batch
 
 import pipeline_orchestrator as orchestrator
@@ -34,30 +31,10 @@ def check_sql(name: str) -> str:
     return orchestrator.render_sql(check_path(name), orchestrator.load_settings())
 
 
-@contextmanager
-def module_database(server_admin: str):
-    """Like conftest's `db`, for a module-scoped fixture: a fresh database, dropped afterwards."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(server_admin)
-    conn.autocommit = True
-    embedded = not os.environ.get("DATABASE_URL")
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {orchestrator.EMBEDDED_ROLE}" if embedded else ""))
-    url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
-    if embedded:
-        url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
-    try:
-        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def clean_db(server_admin: str, small_data: Path):
     """One pipeline run on small_data, shared by this module's read-only and rolled-back tests."""
-    with module_database(server_admin) as database:
+    with fresh_database(server_admin) as database:
         run_ok(database, small_data)
         yield database
 

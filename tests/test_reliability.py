@@ -6,7 +6,6 @@ would fail if the promise it names broke.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import signal
@@ -15,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import psycopg2
@@ -24,6 +22,7 @@ import pytest
 from conftest import (
     ROOT,
     Database,
+    fresh_database,
     orchestrator,
     run_cli,
     run_ok,
@@ -36,29 +35,6 @@ pytestmark = pytest.mark.slow
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-@contextlib.contextmanager
-def fresh_database(server_admin: str):
-    """A second fresh database on the same server, made like conftest's `db` fixture."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(server_admin)
-    conn.autocommit = True
-    embedded = not os.environ.get("DATABASE_URL")
-    with conn.cursor() as cur:
-        if embedded:
-            cur.execute(f"CREATE DATABASE {name} OWNER {orchestrator.EMBEDDED_ROLE}")
-        else:
-            cur.execute(f"CREATE DATABASE {name}")
-    url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
-    if embedded:
-        url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
-    try:
-        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
 
 
 def start_cli(db: Database, data_dir: Path, *args: str, env: dict | None = None) -> subprocess.Popen:

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-import uuid
 
 import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
 import pytest
-from conftest import ROOT, Database, orchestrator, run_cli, run_ok
+from conftest import ROOT, Database, fresh_database, run_cli, run_ok
 
 PASSWORD = "Zq7-pw!not-in-logs"  # distinctive, so any leak is found by a substring search
-
-
-@contextlib.contextmanager
-def fresh_database(server_admin: str):
-    """A fresh database made like conftest's `db` fixture, for a module-scoped fixture."""
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(server_admin)
-    conn.autocommit = True
-    embedded = not os.environ.get("DATABASE_URL")
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {orchestrator.EMBEDDED_ROLE}" if embedded else ""))
-    url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
-    if embedded:
-        url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
-    try:
-        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
-    finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
 
 
 @pytest.fixture(scope="module")
