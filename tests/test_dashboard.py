@@ -90,6 +90,7 @@ def test_dashboard_renders_in_headless_chromium(dashboard: Path) -> None:
     dom = chromium("--dump-dom", url)
     assert dom.returncode == 0, dom.stderr[-2000:]
     assert_every_chart_has_data(dom.stdout)
+    OUTPUT.mkdir(parents=True, exist_ok=True)  # a clean clone has no dashboards/output yet
     screenshot = OUTPUT / "dashboard.png"
     screenshot.unlink(missing_ok=True)
     shot = chromium(f"--screenshot={screenshot}", "--window-size=1440,2400", "--hide-scrollbars", url)
