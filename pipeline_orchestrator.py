@@ -737,7 +737,7 @@ def selected_stages(first: str, last: str) -> list[str]:
     return list(STAGES[i : j + 1])
 
 
-def load_batches(runner: Runner, stages: list[str], batches: list[Batch], one_transaction: bool = False) -> int:
+def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> int:
     """Advance every unfinished batch, oldest first, through the selected batch stages."""
     with runner.conn.cursor() as cur:
         status, ledger = batch_states(cur)
@@ -757,20 +757,16 @@ def load_batches(runner: Runner, stages: list[str], batches: list[Batch], one_tr
         advanced += 1
         if todo[-1] != "warehouse":
             break
-    if one_transaction:
-        runner.transaction(lambda: [runner.execute_stage(s, b) for s, b in work])
-    else:
-        for stage, batch in work:
-            runner.run_stage(stage, batch)
+    for stage, batch in work:
+        runner.run_stage(stage, batch)
     return advanced
 
 
 def replay_warehouse(runner: Runner, batches: list[Batch]) -> None:
     """Rebuild the warehouse from production, batch by batch, in one transaction."""
     def steps() -> None:
-        for path in stage_files("reset"):
-            if "warehouse" in path.name:
-                runner.execute_file(runner.conn.cursor(), "warehouse", None, path, render_sql(path, runner.settings))
+        reset = SQL_DIR / STAGE_DIRS["reset"] / "800_reset_warehouse.sql"
+        runner.execute_file(runner.conn.cursor(), "warehouse", None, reset, render_sql(reset, runner.settings))
         for batch in batches:
             runner.execute_stage("warehouse", batch)
     runner.transaction(steps)
