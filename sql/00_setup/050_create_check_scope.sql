@@ -6,9 +6,9 @@
 --              what the day costs; the `quality` command alone, psql, and runs that
 --              rebuild everything check every row. The orchestrator sets the
 --              setting pipeline.check_since; unset, the scope is everything.
--- target:      pipeline.check_since
+-- target:      pipeline.check_since, pipeline.check_scope_batches
 -- grain:       one function
--- reads:       (none)
+-- reads:       pipeline.batches
 -- rerunnable:  yes (CREATE OR REPLACE)
 -- =====================================================================
 CREATE OR REPLACE FUNCTION pipeline.check_since()
@@ -17,3 +17,13 @@ LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
     SELECT coalesce(nullif(current_setting('pipeline.check_since', TRUE), '')::timestamptz, '-infinity')
 $$;
+
+-- The batches whose rows are in scope: those a run advanced since pipeline.check_since().
+-- Checks filter on last_batch_id / batch_id through it, which indexes serve.
+CREATE OR REPLACE VIEW pipeline.check_scope_batches AS
+SELECT b.batch_id
+FROM pipeline.batches AS b
+WHERE b.updated_at >= pipeline.check_since();
+
+COMMENT ON VIEW pipeline.check_scope_batches IS 'Batches advanced since pipeline.check_since(): the quality checks'' scope.';
+COMMENT ON COLUMN pipeline.check_scope_batches.batch_id IS 'Batch in scope.';

@@ -30,5 +30,6 @@ CREATE INDEX IF NOT EXISTS fact_sales_date_key_idx ON warehouse.fact_sales (date
 CREATE INDEX IF NOT EXISTS fact_sales_customer_key_idx ON warehouse.fact_sales (customer_key);
 CREATE INDEX IF NOT EXISTS fact_sales_product_key_idx ON warehouse.fact_sales (product_key);
 CREATE INDEX IF NOT EXISTS fact_sales_transaction_id_idx ON warehouse.fact_sales (transaction_id);
+CREATE INDEX IF NOT EXISTS fact_sales_batch_id_idx ON warehouse.fact_sales (batch_id);
 
 SELECT pipeline.analyze_if_changed('warehouse.fact_sales');

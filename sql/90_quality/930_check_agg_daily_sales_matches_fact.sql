@@ -6,9 +6,10 @@
 --              incremental load
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
--- reads:       warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
+-- reads:       pipeline.check_scope_batches, warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers
--- scope:       days whose facts or aggregate changed since pipeline.check_since()
+-- scope:       days with facts of the batches in pipeline.check_scope_batches, or whose
+--              aggregate changed since pipeline.check_since()
 --              (every day when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
@@ -16,7 +17,7 @@
 WITH days_in_scope AS (
     SELECT f.date_key
     FROM warehouse.fact_sales AS f
-    WHERE f.updated_at >= pipeline.check_since()
+    WHERE f.batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
     UNION
     SELECT a.date_key
     FROM warehouse.agg_daily_sales AS a

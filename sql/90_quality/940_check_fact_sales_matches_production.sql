@@ -6,22 +6,32 @@
 --              through the warehouse stage yet are not expected in the fact.
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per order line that differs
--- reads:       warehouse.fact_sales, production.transaction_items, production.transactions,
+-- reads:       pipeline.check_scope_batches, warehouse.fact_sales, production.transaction_items, production.transactions,
 --              pipeline.batches
--- scope:       order lines whose production row, transaction or fact changed since
---              pipeline.check_since() (everything when unset)
+-- scope:       order lines and facts of the batches in pipeline.check_scope_batches
+--              (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
-WITH production_lines AS (
+WITH lines_in_scope AS (
+    SELECT ti.item_id
+    FROM production.transaction_items AS ti
+    WHERE ti.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    UNION
+    SELECT ti.item_id
+    FROM production.transactions AS t
+    INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
+    WHERE t.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+),
+
+production_lines AS (
     SELECT
         ti.item_id,
         ti.line_total,
         coalesce(b.status = 'complete', FALSE) AS is_settled
-    FROM production.transaction_items AS ti
-    INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    FROM lines_in_scope AS s
+    INNER JOIN production.transaction_items AS ti ON s.item_id = ti.item_id
     LEFT JOIN pipeline.batches AS b ON ti.last_batch_id = b.batch_id
-    WHERE ti.updated_at >= pipeline.check_since() OR t.updated_at >= pipeline.check_since()
 ),
 
 fact_lines AS (
@@ -29,7 +39,7 @@ fact_lines AS (
         f.item_id,
         f.net_amount
     FROM warehouse.fact_sales AS f
-    WHERE f.updated_at >= pipeline.check_since()
+    WHERE f.batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
 )
 
 -- Facts in scope: each must have its production line, with the same amount.
@@ -56,6 +66,6 @@ WHERE
     pl.is_settled
     AND (
         f.item_id IS NULL
-        OR (f.net_amount != pl.line_total AND f.updated_at < pipeline.check_since())
+        OR (f.net_amount != pl.line_total AND f.batch_id NOT IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s))
     )
 ORDER BY item_id;

@@ -6,21 +6,21 @@
 --              left out, since their loaded lines are known to be incomplete
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per transaction that does not add up
--- reads:       production.transactions, production.transaction_items,
+-- reads:       pipeline.check_scope_batches, production.transactions, production.transaction_items,
 --              pipeline.rejected_rows, staging.transaction_items_waiting
--- scope:       transactions changed since pipeline.check_since(), or whose lines
---              changed since then (everything when unset)
+-- scope:       transactions of the batches in pipeline.check_scope_batches, or with
+--              lines from them (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    warn
 -- =====================================================================
-WITH line_sums AS (
-    SELECT
-        ti.transaction_id,
-        count(*) AS loaded_items,
-        sum(ti.line_total) AS items_total,
-        max(ti.updated_at) AS last_line_change
+WITH transactions_in_scope AS (
+    SELECT t.transaction_id
+    FROM production.transactions AS t
+    WHERE t.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    UNION
+    SELECT ti.transaction_id
     FROM production.transaction_items AS ti
-    GROUP BY ti.transaction_id
+    WHERE ti.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
 ),
 
 incomplete AS (
@@ -36,14 +36,21 @@ SELECT
     t.transaction_id,
     t.transaction_date,
     t.total_amount,
-    coalesce(ls.loaded_items, 0) AS loaded_items,
-    coalesce(ls.items_total, 0) AS items_total,
-    t.total_amount - coalesce(ls.items_total, 0) AS difference
-FROM production.transactions AS t
-LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
+    ls.loaded_items,
+    ls.items_total,
+    t.total_amount - ls.items_total AS difference
+FROM transactions_in_scope AS s
+INNER JOIN production.transactions AS t ON s.transaction_id = t.transaction_id
+CROSS JOIN
+    LATERAL (
+        SELECT
+            count(*) AS loaded_items,
+            coalesce(sum(ti.line_total), 0) AS items_total
+        FROM production.transaction_items AS ti
+        WHERE ti.transaction_id = t.transaction_id
+    ) AS ls
 WHERE
-    (t.updated_at >= pipeline.check_since() OR ls.last_line_change >= pipeline.check_since())
-    AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
+    abs(t.total_amount - ls.items_total) > 0.01
     AND NOT EXISTS (
         SELECT FROM incomplete AS i
         WHERE i.transaction_id = t.transaction_id
