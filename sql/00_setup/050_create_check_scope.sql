@@ -1,11 +1,10 @@
 -- =====================================================================
 -- 050_create_check_scope.sql
--- purpose:     the scope of the quality checks. A daily `run` checks only what it
---              changed (rows whose updated_at is at or after the run's start, like
---              SQLMesh audits on the processed intervals), so a day's checks cost
---              what the day costs; the `quality` command alone, psql, and runs that
---              rebuild everything check every row. The orchestrator sets the
---              setting pipeline.check_since; unset, the scope is everything.
+-- purpose:     the scope of the quality checks. A daily `run` checks only the rows of
+--              the batches it advanced (like SQLMesh audits on the processed intervals),
+--              so a day's checks cost what the day costs; the `quality` command alone,
+--              psql, and runs that rebuild everything check every row. The orchestrator
+--              sets pipeline.check_since to the run's start; unset, the scope is all.
 -- target:      pipeline.check_since, pipeline.check_scope_batches
 -- grain:       one function
 -- reads:       pipeline.batches
