@@ -920,8 +920,7 @@ def cmd_render(settings: Settings, stage: str, batch_id: str | None) -> int:
             copy = COPY_FROM_STDIN.match(statement)
             if copy and batch is not None:
                 table = copy.group(1)
-                columns = re.search(r"\((.*?)\)", statement, re.S).group(1)
-                columns = ", ".join(c.strip() for c in columns.split(","))
+                columns = ", ".join(copy_columns(statement))
                 options = " ".join(copy.group(2).split()).rstrip(";")
                 path_literal = str(batch.files[f"{table}.csv"].path).replace("'", "''")
                 print(f"\\copy staging.{table} ({columns}) FROM '{path_literal}' {options}")

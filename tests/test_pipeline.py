@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
-from conftest import ROOT, run_cli, run_ok, table_counts, warehouse_fingerprint
+from conftest import ROOT, fresh_database, run_cli, run_ok, table_counts, warehouse_fingerprint
 
 import pipeline_orchestrator as orchestrator
 
@@ -133,26 +133,14 @@ def test_render_output_runs_in_psql_to_the_same_result(db, server_admin, tmp_pat
     data = hand_written(tmp_path)
     run_ok(db, data)
 
-    other = f"{db.url.split('dbname=')[1].split()[0]}_psql"
-    admin = psycopg2.connect(server_admin)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {other} TEMPLATE template0")
-        cur.execute(f"ALTER DATABASE {other} OWNER TO {db.query('SELECT current_user')[0][0]}")
-    try:
-        other_url = psycopg2.extensions.make_dsn(db.url, dbname=other)
+    with fresh_database(server_admin) as other:
         for stage in ("setup", "staging", "production", "warehouse"):
             script = run_ok(db, data, "render", stage).stdout
             assert ("\\copy staging.customers" in script) == (stage == "staging")
-            result = subprocess.run([psql_binary(), other_url, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+            result = subprocess.run([psql_binary(), other.url, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
                                     input=script, capture_output=True, text=True)
             assert result.returncode == 0, result.stderr
-        from conftest import Database
-        assert warehouse_fingerprint(Database(other_url, other_url)) == warehouse_fingerprint(db)
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {other} WITH (FORCE)")
-        admin.close()
+        assert warehouse_fingerprint(other) == warehouse_fingerprint(db)
 
 
 def test_failing_sql_file_rolls_back_its_stage_and_names_file_and_line(db, tmp_path):
