@@ -5,10 +5,10 @@
 --              its production order line), and its key is that version
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per fact row and dimension that does not match
--- reads:       pipeline.check_scope_batches, warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers,
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers,
 --              warehouse.dim_products, production.transaction_items,
 --              production.transactions
--- scope:       fact rows of the batches in pipeline.check_scope_batches (all when unset)
+-- scope:       fact rows of the batches in pipeline.check_scope_batch_ids() (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -24,7 +24,7 @@ WITH fact_lines AS (
     INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     INNER JOIN production.transaction_items AS ti ON f.item_id = ti.item_id
     INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
-    WHERE f.batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    WHERE f.batch_id = any(pipeline.check_scope_batch_ids())
 ),
 
 customer_matches AS (

@@ -6,9 +6,9 @@
 --              incremental load
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
--- reads:       pipeline.check_scope_batches, warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers
--- scope:       days with facts of the batches in pipeline.check_scope_batches, or whose
+-- scope:       days with facts of the batches in pipeline.check_scope_batch_ids(), or whose
 --              aggregate changed since pipeline.check_since()
 --              (every day when unset)
 -- rerunnable:  yes (read only)
@@ -17,7 +17,7 @@
 WITH days_in_scope AS (
     SELECT f.date_key
     FROM warehouse.fact_sales AS f
-    WHERE f.batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    WHERE f.batch_id = any(pipeline.check_scope_batch_ids())
     UNION
     SELECT a.date_key
     FROM warehouse.agg_daily_sales AS a
@@ -44,9 +44,14 @@ lines AS (
 first_orders AS (
     SELECT
         dc.customer_id,
-        min(f.date_key) AS first_date_key
-    FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+        min(v.first_date_key) AS first_date_key
+    FROM warehouse.dim_customers AS dc
+    CROSS JOIN
+        LATERAL (
+            SELECT min(f.date_key) AS first_date_key
+            FROM warehouse.fact_sales AS f
+            WHERE f.customer_key = dc.customer_key
+        ) AS v
     WHERE dc.customer_id IN (SELECT l.customer_id FROM lines AS l)
     GROUP BY dc.customer_id
 ),

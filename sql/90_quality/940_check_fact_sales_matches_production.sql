@@ -6,9 +6,9 @@
 --              through the warehouse stage yet are not expected in the fact.
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per order line that differs
--- reads:       pipeline.check_scope_batches, warehouse.fact_sales, production.transaction_items, production.transactions,
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.fact_sales, production.transaction_items, production.transactions,
 --              pipeline.batches
--- scope:       order lines and facts of the batches in pipeline.check_scope_batches
+-- scope:       order lines and facts of the batches in pipeline.check_scope_batch_ids()
 --              (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
@@ -16,12 +16,12 @@
 WITH lines_in_scope AS (
     SELECT ti.item_id
     FROM production.transaction_items AS ti
-    WHERE ti.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    WHERE ti.last_batch_id = any(pipeline.check_scope_batch_ids())
     UNION
     SELECT ti.item_id
     FROM production.transactions AS t
     INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
-    WHERE t.last_batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    WHERE t.last_batch_id = any(pipeline.check_scope_batch_ids())
 ),
 
 production_lines AS (
@@ -39,7 +39,7 @@ fact_lines AS (
         f.item_id,
         f.net_amount
     FROM warehouse.fact_sales AS f
-    WHERE f.batch_id IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s)
+    WHERE f.batch_id = any(pipeline.check_scope_batch_ids())
 )
 
 -- Facts in scope: each must have its production line, with the same amount.
@@ -66,6 +66,6 @@ WHERE
     pl.is_settled
     AND (
         f.item_id IS NULL
-        OR (f.net_amount != pl.line_total AND f.batch_id NOT IN (SELECT s.batch_id FROM pipeline.check_scope_batches AS s))
+        OR (f.net_amount != pl.line_total AND f.batch_id != all(pipeline.check_scope_batch_ids()))
     )
 ORDER BY item_id;
