@@ -43,12 +43,19 @@ changes AS (
     LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
 ),
 
+-- First order of each touched customer: one probe of fact_sales_customer_key_date_key_idx
+-- per customer version, so a daily batch does not read the customers' whole history.
 first_orders AS (
     SELECT
         dc.customer_id,
-        min(f.date_key) AS first_date_key
+        min(v.first_date_key) AS first_date_key
     FROM warehouse.dim_customers AS dc
-    INNER JOIN warehouse.fact_sales AS f ON dc.customer_key = f.customer_key
+    CROSS JOIN
+        LATERAL (
+            SELECT min(f.date_key) AS first_date_key
+            FROM warehouse.fact_sales AS f
+            WHERE f.customer_key = dc.customer_key
+        ) AS v
     WHERE
         dc.customer_id IN (
             SELECT ch.new_customer_id FROM changes AS ch
@@ -56,6 +63,7 @@ first_orders AS (
             SELECT ch.old_customer_id FROM changes AS ch
         )
     GROUP BY dc.customer_id
+    HAVING min(v.first_date_key) IS NOT NULL
 )
 
 SELECT
