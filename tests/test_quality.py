@@ -165,6 +165,41 @@ def test_fact_date_in_two_product_versions_detected(clean_db):
     assert len(expected) >= 1
 
 
+def test_fact_pointing_at_another_products_version_detected(clean_db):
+    item_id, product_id, right_key, sales_date = clean_db.query(
+        "SELECT f.item_id, dp.product_id, f.product_key, dd.full_date FROM warehouse.fact_sales AS f "
+        "INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key "
+        "INNER JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key "
+        "ORDER BY f.item_id LIMIT 1")[0]
+    wrong_key = clean_db.scalar(
+        "SELECT min(product_key) FROM warehouse.dim_products WHERE product_id != %s", (product_id,))
+    rows = rows_after(clean_db, "920",
+                      f"UPDATE warehouse.fact_sales SET product_key = {wrong_key} WHERE item_id = '{item_id}'")
+    assert rows == [("dim_products", item_id, sales_date, product_id, wrong_key, 1, right_key)]
+
+
+def test_fact_date_in_two_customer_versions_detected(clean_db):
+    # Stretch a newer customer version back over its predecessor: facts of the old one match two.
+    customer_id, old_key, new_key = clean_db.query(
+        "SELECT d1.customer_id, d1.customer_key, d2.customer_key "
+        "FROM warehouse.dim_customers AS d1 INNER JOIN warehouse.dim_customers AS d2 "
+        "ON d1.customer_id = d2.customer_id AND d1.valid_to = d2.valid_from "
+        "WHERE d1.valid_from = '1900-01-01' "
+        "AND EXISTS (SELECT FROM warehouse.fact_sales AS f WHERE f.customer_key = d1.customer_key) "
+        "ORDER BY d1.customer_id LIMIT 1")[0]
+    expected = [
+        ("dim_customers", item_id, sales_date, customer_id, old_key, 2, min(old_key, new_key))
+        for item_id, sales_date in clean_db.query(
+            "SELECT f.item_id, dd.full_date FROM warehouse.fact_sales AS f "
+            "INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key "
+            "WHERE f.customer_key = %s ORDER BY f.item_id", (old_key,))
+    ]
+    rows = rows_after(clean_db, "920",
+                      f"UPDATE warehouse.dim_customers SET valid_from = '1900-01-02' WHERE customer_key = {new_key}")
+    assert sorted(rows) == expected
+    assert len(expected) >= 1
+
+
 # ----------------------------------------------------------------------------- 930
 
 
