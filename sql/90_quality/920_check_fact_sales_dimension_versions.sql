@@ -2,11 +2,7 @@
 -- 920_check_fact_sales_dimension_versions.sql
 -- purpose:     every fact row has exactly one customer version and one product
 --              version valid on its order date (for the customer and product of
---              its production order line), and its key is that version.
---              Rather than count the matching versions of every fact (a range join
---              and a GROUP BY over all facts), a fact is suspect when its own version
---              does not cover it (a key join) or its customer or product has versions
---              that overlap (rare); only suspects are counted. Same rows returned.
+--              its production order line), and its key is that version
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per fact row and dimension that does not match
 -- reads:       pipeline.check_scope_batch_ids(), warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers,
@@ -16,6 +12,10 @@
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
+-- Rather than count the matching versions of every fact (a range join and a GROUP BY
+-- over all facts), a fact is suspect when its own version does not cover it (a key
+-- join) or its customer or product has overlapping versions (rare); only suspects are
+-- counted. The rows returned are the same.
 WITH fact_lines AS (
     SELECT
         f.item_id,
