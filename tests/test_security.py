@@ -127,8 +127,9 @@ def cli(url: str, data_dir, *args: str, env: dict | None = None) -> subprocess.C
 def test_password_never_appears_in_output_or_run_records(db: Database, small_data, tmp_path):
     # The embedded server trusts its Unix socket: a password in the URL is accepted and ignored.
     url = psycopg2.extensions.make_dsn(db.url, password=PASSWORD)
-    uri_form = (f"postgresql://{psycopg2.extensions.parse_dsn(db.url)['user']}:{PASSWORD}@/"
-                f"{psycopg2.extensions.parse_dsn(db.url)['dbname']}?host={psycopg2.extensions.parse_dsn(db.url).get('host', '')}")
+    parts = psycopg2.extensions.parse_dsn(db.url)
+    uri_form = (f"postgresql://{parts['user']}:{PASSWORD}@/{parts['dbname']}?host={parts.get('host', '')}"
+                + (f"&port={parts['port']}" if "port" in parts else ""))
     results = [
         cli(url, small_data, "run"),                                   # succeeds
         cli(uri_form, small_data, "run"),                              # succeeds (nothing new)
