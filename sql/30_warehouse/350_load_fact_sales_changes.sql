@@ -16,11 +16,15 @@ DROP TABLE IF EXISTS staging.fact_sales_changes;
 
 CREATE UNLOGGED TABLE staging.fact_sales_changes AS
 WITH changed_items AS (
-    SELECT ti.item_id
+    SELECT
+        ti.item_id,
+        ti.transaction_id
     FROM production.transaction_items AS ti
     WHERE ti.last_batch_id = current_setting('pipeline.batch_id')
     UNION ALL
-    SELECT ti.item_id
+    SELECT
+        ti.item_id,
+        ti.transaction_id
     FROM production.transactions AS t
     INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
     WHERE
@@ -36,8 +40,7 @@ changes AS (
         dd.full_date AS old_sales_date,
         dc.customer_id AS old_customer_id
     FROM changed_items AS c
-    INNER JOIN production.transaction_items AS ti ON c.item_id = ti.item_id
-    INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    INNER JOIN production.transactions AS t ON c.transaction_id = t.transaction_id
     LEFT JOIN warehouse.fact_sales AS f ON c.item_id = f.item_id
     LEFT JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
