@@ -66,8 +66,11 @@ SESSION_SETTINGS = {
 }
 # The embedded server is tuned for this workload on first start (ALTER SYSTEM, one restart).
 # wal_level=minimal lets COPY and CREATE TABLE AS into new or truncated tables skip the WAL.
+# shared_buffers: a quarter of the RAM in whole GB, between 1 and 4 GB (PostgreSQL reports
+# it back in GB, so a started server compares equal and is not restarted again).
+RAM_GB = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**30
 EMBEDDED_SETTINGS = {
-    "shared_buffers": "1GB",
+    "shared_buffers": f"{min(4, max(1, RAM_GB // 4))}GB",
     "wal_level": "minimal",
     "max_wal_senders": "0",
     "max_wal_size": "8GB",
