@@ -81,12 +81,12 @@ def test_cleaning_rules(db: Database, tmp_path: Path) -> None:
             ("  C001 ,  alice  ,SMITH, Alice.Smith@Example.COM ,+1 (555) 123-4567,2024-01-15,"
              " new   york ,new york,united states,25-34"),
             "C002,bob,o'brien,BOB@EXAMPLE.COM,(555) 987-6543,2024-02-01,BOSTON,MASSACHUSETTS,UNITED STATES, 35-44 ",
-            "C003,Cleo,Ray,cleo@example.com,,2024-02-02,,,,",
+            "C003,Cleo,Ray,cleo@example.com,,2024-02-29,,,,",  # a leap day
             "C004,Dee,Fox,dee@example.com,,\t2024-02-03 ,,,,",  # a tab around a date is white space too
         ],
         products=[
             "P001,  Laptop   Pro 15 , electronics ,laptops,999.99,700.00, Dell ,10,s001",
-            "P002,Phone X,ELECTRONICS, SMARTPHONES ,499.00,300.00,Apple,5,S002",
+            "P002,Phone\tX,ELECTRONICS, SMARTPHONES ,499.00,300.00,Apple,5,S002",
             "P003,Desk Lamp,Electronics,Laptops,\t20,10.5\t,,,",
         ],
         transactions=["T001 ,C001, 2024-02-20 ,13:45, Credit Card ,  12  Main St ,1448.09"],
@@ -109,7 +109,7 @@ def test_cleaning_rules(db: Database, tmp_path: Path) -> None:
          "New York", "New York", "United States", "25-34"),
         ("C002", "Bob", "O'Brien", "bob@example.com", "5559876543", "2024-02-01",
          "Boston", "Massachusetts", "United States", "35-44"),
-        ("C003", "Cleo", "Ray", "cleo@example.com", None, "2024-02-02", None, None, None, None),
+        ("C003", "Cleo", "Ray", "cleo@example.com", None, "2024-02-29", None, None, None, None),
         ("C004", "Dee", "Fox", "dee@example.com", None, "2024-02-03", None, None, None, None),
     ]
     assert db.query("SELECT country_name FROM production.countries") == [("United States",)]
@@ -184,6 +184,8 @@ TRANSACTION_DEFECTS = [
      "transaction_date 2024-03-05 is after the batch date 2024-03-01"),
     ("T016,C999,2024-02-01,10:00:00,Credit Card,1 A St,10.00", "T016", "unknown_customer",
      "customer_id 'C999' is not a known customer"),
+    ("T017,C001,2023-02-29,10:00:00,Credit Card,1 A St,10.00", "T017", "invalid_date",
+     "transaction_date '2023-02-29' is not a date (YYYY-MM-DD)"),
 ]
 ITEM_DEFECTS = [
     ("I010,T001,,1,10.00,0,10.00", "I010", "missing_required", "required column(s) empty: product_id"),
