@@ -86,7 +86,14 @@ INSERT INTO warehouse.agg_daily_sales (
 )
 WITH day_lines AS (
     SELECT
-        f.*,
+        f.date_key,
+        f.transaction_id,
+        f.quantity,
+        f.gross_amount,
+        f.discount_amount,
+        f.net_amount,
+        f.cost_amount,
+        f.profit_amount,
         dd.full_date,
         dc.customer_id
     FROM agg_days AS d
@@ -109,24 +116,74 @@ first_orders AS (
         ) AS v
     WHERE dc.customer_id IN (SELECT dl.customer_id FROM day_lines AS dl)
     GROUP BY dc.customer_id
+),
+
+-- The distinct counts come from hashed DISTINCT steps (day_orders, day_customers), not
+-- count(DISTINCT ...), which sorts every line of the days (scale 400 first load: 47 s -> 41 s).
+day_totals AS (
+    SELECT
+        l.date_key,
+        l.full_date,
+        count(*) AS items,
+        sum(l.quantity) AS units,
+        sum(l.gross_amount) AS gross_amount,
+        sum(l.discount_amount) AS discount_amount,
+        sum(l.net_amount) AS net_revenue,
+        sum(l.cost_amount) AS cost_amount,
+        sum(l.profit_amount) AS profit_amount
+    FROM day_lines AS l
+    GROUP BY l.date_key, l.full_date
+),
+
+day_orders AS (
+    SELECT DISTINCT
+        l.date_key,
+        l.transaction_id
+    FROM day_lines AS l
+),
+
+day_customers AS (
+    SELECT DISTINCT
+        l.date_key,
+        l.customer_id
+    FROM day_lines AS l
+),
+
+day_order_counts AS (
+    SELECT
+        o.date_key,
+        count(*) AS transactions
+    FROM day_orders AS o
+    GROUP BY o.date_key
+),
+
+day_customer_counts AS (
+    SELECT
+        c.date_key,
+        count(*) AS distinct_customers,
+        count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
+        count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
+    FROM day_customers AS c
+    INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
+    GROUP BY c.date_key
 )
 
 SELECT
-    l.date_key,
-    l.full_date,
-    count(DISTINCT l.transaction_id),
-    count(*),
-    sum(l.quantity),
-    sum(l.gross_amount),
-    sum(l.discount_amount),
-    sum(l.net_amount),
-    sum(l.cost_amount),
-    sum(l.profit_amount),
-    count(DISTINCT l.customer_id),
-    count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key = l.date_key),
-    count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key < l.date_key),
-    round(sum(l.net_amount) / count(DISTINCT l.transaction_id), 2)
-FROM day_lines AS l
-INNER JOIN first_orders AS fo ON l.customer_id = fo.customer_id
-GROUP BY l.date_key, l.full_date
-ORDER BY l.date_key;
+    t.date_key,
+    t.full_date,
+    o.transactions,
+    t.items,
+    t.units,
+    t.gross_amount,
+    t.discount_amount,
+    t.net_revenue,
+    t.cost_amount,
+    t.profit_amount,
+    c.distinct_customers,
+    c.new_customers,
+    c.repeat_customers,
+    round(t.net_revenue / o.transactions, 2)
+FROM day_totals AS t
+INNER JOIN day_order_counts AS o ON t.date_key = o.date_key
+INNER JOIN day_customer_counts AS c ON t.date_key = c.date_key
+ORDER BY t.date_key;
