@@ -1,71 +1,19 @@
 -- =====================================================================
 -- 240_load_transaction_items_checked.sql
--- purpose:     clean, cast and validate the staged items, together with the items
---              of earlier batches still waiting for their transaction, and decide
---              each row's outcome: inserted, updated, duplicate, superseded,
---              quarantined (first failed rule and a reason) or waiting (its
---              transaction has not arrived yet)
+-- purpose:     validate the cleaned items (239: staged, and earlier batches' items
+--              still waiting for their transaction) and decide each row's outcome:
+--              inserted, updated, duplicate, superseded, quarantined (first failed
+--              rule and a reason) or waiting (its transaction has not arrived yet)
 -- target:      staging.transaction_items_checked
 -- grain:       one row per staged or waiting item row
--- reads:       staging.transaction_items, staging.transaction_items_waiting,
---              production.transaction_items, production.transactions,
---              production.products, pipeline.rejected_rows
+-- reads:       staging.transaction_items_cleaned, production.transaction_items,
+--              production.transactions, production.products, pipeline.rejected_rows
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transaction_items_checked;
 
 CREATE UNLOGGED TABLE staging.transaction_items_checked AS
-WITH raw_items AS (
-    SELECT
-        s.item_id,
-        s.transaction_id,
-        s.product_id,
-        s.quantity,
-        s.unit_price,
-        s.discount_percentage,
-        s.line_total,
-        s.batch_id,
-        s.source_file,
-        s.line_number
-    FROM staging.transaction_items AS s
-    UNION ALL
-    SELECT
-        w.item_id,
-        w.transaction_id,
-        w.product_id,
-        w.quantity,
-        w.unit_price,
-        w.discount_percentage,
-        w.line_total,
-        w.batch_id,
-        w.source_file,
-        w.line_number
-    FROM staging.transaction_items_waiting AS w
-),
-
-cleaned AS MATERIALIZED (
-    SELECT
-        s.batch_id,
-        s.source_file,
-        s.line_number,
-        pipeline.trim_to_null(s.item_id) AS item_id,
-        pipeline.trim_to_null(s.transaction_id) AS transaction_id,
-        pipeline.trim_to_null(s.product_id) AS product_id,
-        pipeline.trim_to_null(s.quantity) AS quantity_raw,
-        pipeline.to_integer_or_null(s.quantity) AS quantity,
-        pipeline.trim_to_null(s.unit_price) AS unit_price_raw,
-        pipeline.to_money_or_null(s.unit_price) AS unit_price,
-        pipeline.trim_to_null(s.discount_percentage) AS discount_percentage_raw,
-        coalesce(
-            pipeline.to_money_or_null(s.discount_percentage),
-            CASE WHEN pipeline.trim_to_null(s.discount_percentage) IS NULL THEN 0 END
-        ) AS discount_percentage,
-        pipeline.trim_to_null(s.line_total) AS line_total_raw,
-        pipeline.to_money_or_null(s.line_total) AS line_total
-    FROM raw_items AS s
-),
-
-ruled AS (
+WITH ruled AS (
     SELECT
         c.*,
         concat_ws(
@@ -95,7 +43,7 @@ ruled AS (
             )::text
         ) AS source_hash,
         (c.batch_id != current_setting('pipeline.batch_id')) AS is_retry
-    FROM cleaned AS c
+    FROM staging.transaction_items_cleaned AS c
 ),
 
 validated AS MATERIALIZED (
