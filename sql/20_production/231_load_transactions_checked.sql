@@ -1,35 +1,17 @@
 -- =====================================================================
--- 230_load_transactions_checked.sql
--- purpose:     clean, cast and validate the staged transactions in one set-based
---              pass, and decide each row's outcome (inserted, updated, duplicate,
---              superseded, quarantined with its first failed rule and a reason)
+-- 231_load_transactions_checked.sql
+-- purpose:     validate the cleaned transactions (230) in one set-based pass, and
+--              decide each row's outcome (inserted, updated, duplicate, superseded,
+--              quarantined with its first failed rule and a reason)
 -- target:      staging.transactions_checked
 -- grain:       one row per staged transactions row
--- reads:       staging.transactions, production.transactions, production.customers
+-- reads:       staging.transactions_cleaned, production.transactions, production.customers
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transactions_checked;
 
 CREATE UNLOGGED TABLE staging.transactions_checked AS
-WITH cleaned AS MATERIALIZED (
-    SELECT
-        s.batch_id,
-        s.source_file,
-        s.line_number,
-        pipeline.trim_to_null(s.transaction_id) AS transaction_id,
-        pipeline.trim_to_null(s.customer_id) AS customer_id,
-        pipeline.trim_to_null(s.transaction_date) AS transaction_date_raw,
-        pipeline.to_date_or_null(s.transaction_date) AS transaction_date,
-        pipeline.trim_to_null(s.transaction_time) AS transaction_time_raw,
-        pipeline.to_time_or_null(s.transaction_time) AS transaction_time,
-        pipeline.clean_text(s.payment_method) AS payment_method,
-        pipeline.clean_text(s.shipping_address) AS shipping_address,
-        pipeline.trim_to_null(s.total_amount) AS total_amount_raw,
-        pipeline.to_money_or_null(s.total_amount) AS total_amount
-    FROM staging.transactions AS s
-),
-
-ruled AS (
+WITH ruled AS (
     SELECT
         c.*,
         concat_ws(
@@ -46,7 +28,7 @@ ruled AS (
                 c.shipping_address, c.total_amount
             )::text
         ) AS source_hash
-    FROM cleaned AS c
+    FROM staging.transactions_cleaned AS c
 ),
 
 validated AS MATERIALIZED (
