@@ -40,6 +40,9 @@ STAGE_DIRS = {
     "analytics": "40_analytics",
     "quality": "90_quality",
     "reset": "80_reset",
+    # Not stages: the queries the dashboard and the docs builder run (rendered here, run there).
+    "dashboard": "50_dashboard",
+    "docs": "60_docs",
 }
 STAGES = ("staging", "production", "warehouse", "analytics", "quality")
 BATCH_STAGES = ("staging", "production", "warehouse")
@@ -105,6 +108,7 @@ class Settings:
     pgdata: Path
     fiscal_year_start_month: int
     dashboard_path: Path | None
+    currency: str
 
 
 def dashboard_setting(value: str | None) -> Path | None:
@@ -122,12 +126,17 @@ def load_settings() -> Settings:
         raise PipelineError(
             f"FISCAL_YEAR_START_MONTH must be a whole number from 1 to 12, not {month!r}.", EXIT_UNREACHABLE
         )
+    currency = (os.environ.get("PIPELINE_CURRENCY") or "USD").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise PipelineError(f"PIPELINE_CURRENCY must be a three-letter ISO 4217 code such as USD, not {currency!r}.",
+                            EXIT_UNREACHABLE)
     return Settings(
         database_url=os.environ.get("DATABASE_URL") or None,
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
         pgdata=Path(os.environ.get("PIPELINE_PGDATA") or ROOT / ".pgdata"),
         fiscal_year_start_month=int(month),
         dashboard_path=dashboard_setting(os.environ.get("PIPELINE_DASHBOARD")),
+        currency=currency,
     )
 
 
@@ -234,6 +243,11 @@ def connect(url: str, attempts: int = 4) -> psycopg2.extensions.connection:
 def stage_files(stage: str) -> list[Path]:
     """The SQL files of a stage, in run order (the sorted file names)."""
     return sorted((SQL_DIR / STAGE_DIRS[stage]).glob("*.sql"))
+
+
+def all_sql_files() -> list[Path]:
+    """Every SQL file of the tree, in path order."""
+    return sorted(SQL_DIR.glob("*/*.sql"))
 
 
 def render_sql(path: Path, settings: Settings) -> str:
@@ -821,7 +835,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
                 runner.quality_failures = []
                 runner.run_stage(stage)
         if "quality" in stages and settings.dashboard_path is not None:
-            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, settings.dashboard_path))}")
+            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, settings, settings.dashboard_path))}")
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
     except Cancelled as exc:
@@ -841,11 +855,17 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
     return 0
 
 
-def write_dashboard(conn, out_path: Path) -> Path:
-    """The self-contained HTML dashboard (presentation only: it reads the warehouse)."""
+def rendered_queries(folder: str, settings: Settings) -> dict[str, str]:
+    """The rendered SQL of every file of a query folder (dashboard, docs), by file stem."""
+    return {path.stem: render_sql(path, settings) for path in stage_files(folder)}
+
+
+def write_dashboard(conn, settings: Settings, out_path: Path) -> Path:
+    """The self-contained HTML dashboard (presentation only: it reads the analytics views)."""
     from dashboards.build_dashboard import build_dashboard
 
-    path = build_dashboard(conn, out_path)
+    path = build_dashboard(conn, out_path, queries=rendered_queries("dashboard", settings),
+                           currency=settings.currency)
     conn.rollback()
     return path
 
@@ -1004,9 +1024,10 @@ def build_parser() -> argparse.ArgumentParser:
                           "(`run` also writes it after the quality stage).")
     dash.add_argument("--out", type=Path, default=None,
                       help="output file (default dashboards/output/dashboard.html)")
-    sub.add_parser("docs", help="regenerate docs/data_dictionary.md and docs/lineage.md",
-                   description="Regenerate the data dictionary (from the database catalog) and the lineage "
-                   "(from the SQL files' headers).")
+    docs = sub.add_parser("docs", help="regenerate docs/data_dictionary.md and docs/lineage.md",
+                          description="Regenerate the data dictionary (from the database catalog) and the "
+                          "lineage (from the SQL files' headers).")
+    docs.add_argument("--lineage", action="store_true", help="only docs/lineage.md (needs no database)")
     return parser
 
 
@@ -1037,15 +1058,22 @@ def dispatch(args, settings: Settings, command: str) -> int:
     if name == "dashboard":
         conn = connect(database_url(settings))
         try:
-            print(write_dashboard(conn, args.out or settings.dashboard_path or DASHBOARD_PATH))
+            print(write_dashboard(conn, settings, args.out or settings.dashboard_path or DASHBOARD_PATH))
         finally:
             conn.close()
         return 0
     if name == "docs":
-        sys.path.insert(0, str(ROOT / "docs"))
-        import build_docs
+        from docs.build_docs import build_docs
 
-        return build_docs.main([])
+        sql_files = [(rel(path), render_sql(path, settings)) for path in all_sql_files()]
+        conn = None if args.lineage else connect(database_url(settings))
+        try:
+            for line in build_docs(conn, sql_files, rendered_queries("docs", settings), ROOT / "docs"):
+                print(line)
+        finally:
+            if conn is not None:
+                conn.close()
+        return 0
     raise PipelineError(f"unknown command {name}")
 
 
