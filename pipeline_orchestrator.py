@@ -20,7 +20,7 @@ import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -53,7 +53,11 @@ DASHBOARD_PATH = ROOT / "dashboards" / "output" / "dashboard.html"
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv", "transaction_items.csv")
 BATCH_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 COPY_FROM_STDIN = re.compile(r"^\s*COPY\s+staging\.(\w+)\s*\(.*?\)\s*FROM\s+STDIN\b(.*)$", re.I | re.S)
-LOCK_KEY = 72_650_001  # pg_advisory_lock key held by a running pipeline command
+EARLIEST_BATCH_DATE = date(2000, 1, 1)  # = pipeline.earliest_accepted_date()
+# Files that only define objects, idempotently: run again only when their rendered text changed.
+DDL_FILE = re.compile(r"/[0-9]{3}_(create|upgrade)_[^/]*[.]sql$")
+# The setup files that make the run lock; run before the lock is taken (both idempotent).
+LOCK_SETUP_FILES = ("000_create_schemas.sql", "005_create_run_lock.sql")
 EMBEDDED_DATABASE = "ecommerce"
 EMBEDDED_ROLE = "pipeline"
 SESSION_SETTINGS = {
@@ -210,12 +214,13 @@ def describe_target(url: str) -> str:
     return f"host {host}, port {params.get('port', '5432')}, database {params.get('dbname', '(default)')}"
 
 
-def connect(url: str, attempts: int = 4) -> psycopg2.extensions.connection:
+def connect(url: str, attempts: int = 4, application_name: str = "pipeline_orchestrator"
+            ) -> psycopg2.extensions.connection:
     """Connect, retrying with backoff for a server that is still starting."""
     delay = 0.5
     for attempt in range(1, attempts + 1):
         try:
-            conn = psycopg2.connect(url, application_name="pipeline_orchestrator", connect_timeout=5)
+            conn = psycopg2.connect(url, application_name=application_name, connect_timeout=5)
             break
         except psycopg2.OperationalError as exc:
             if attempt == attempts:
@@ -250,8 +255,39 @@ def all_sql_files() -> list[Path]:
     return sorted(SQL_DIR.glob("*/*.sql"))
 
 
-def render_sql(path: Path, settings: Settings) -> str:
-    """Render one SQL file with Jinja; only validated configuration reaches the template."""
+@dataclass(frozen=True)
+class Target:
+    """What the SQL is rendered for: the server's version and whether it is a Citus cluster."""
+
+    server_version_num: int = 180000
+    citus: bool = False
+    citus_version: str | None = None
+    workers: int = 0
+
+    def describe(self) -> str:
+        major = self.server_version_num // 10000
+        if self.citus:
+            return f"PostgreSQL {major} with Citus {self.citus_version}, distributed over {self.workers} worker(s)"
+        return f"PostgreSQL {major} (one server, nothing distributed)"
+
+
+def detect_target(conn) -> Target:
+    """The server version, and Citus (its extension in this database) with its worker count."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT current_setting('server_version_num')::integer, "
+                    "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus')")
+        version, citus_version = cur.fetchone()
+        workers = 0
+        if citus_version:
+            cur.execute("SELECT count(*) FROM pg_dist_node WHERE noderole = 'primary' AND groupid <> 0")
+            workers = cur.fetchone()[0]
+    conn.commit()
+    return Target(version, bool(citus_version), citus_version, workers)
+
+
+def render_sql(path: Path, settings: Settings, target: Target = Target()) -> str:
+    """Render one SQL file with Jinja; only validated configuration and the detected target
+    (server version, Citus or not) reach the template."""
     env = Environment(
         loader=FileSystemLoader(SQL_DIR),
         undefined=StrictUndefined,
@@ -260,7 +296,11 @@ def render_sql(path: Path, settings: Settings) -> str:
     )
     try:
         template = env.get_template(path.relative_to(SQL_DIR).as_posix())
-        return template.render(fiscal_year_start_month=settings.fiscal_year_start_month)
+        return template.render(
+            fiscal_year_start_month=settings.fiscal_year_start_month,
+            server_version_num=target.server_version_num,
+            citus=target.citus,
+        )
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f", line {line}" if line else ""
@@ -337,7 +377,7 @@ def rel(path: Path) -> str:
 class RawFile:
     path: Path
     size: int
-    sha256: str
+    modified_ns: int
 
 
 @dataclass
@@ -345,6 +385,15 @@ class Batch:
     batch_id: str
     path: Path
     files: dict[str, RawFile] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What pipeline.loaded_files says was loaded from one file."""
+
+    size: int
+    modified_ns: int | None
+    sha256: str
 
 
 def sha256_of(path: Path) -> str:
@@ -355,10 +404,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def raw_file(path: Path) -> RawFile:
+    stat = path.stat()
+    return RawFile(path, stat.st_size, stat.st_mtime_ns)
+
+
 def discover_batches(data_dir: Path) -> list[Batch]:
-    """Batch folders under data_dir (named by their as-of date), oldest first."""
+    """Batch folders under data_dir (named by their as-of date), oldest first.
+
+    Files are not read here: a new batch's files are hashed while they stream to COPY, and
+    a loaded batch's only when their size or modification time changed (check_ledger).
+    """
     if not data_dir.is_dir():
         return []
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
     batches = []
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not BATCH_NAME.match(folder.name):
@@ -366,9 +425,20 @@ def discover_batches(data_dir: Path) -> list[Batch]:
                 f"{rel(folder)}: a batch folder must be named by its as-of date, YYYY-MM-DD."
             )
         try:
-            date.fromisoformat(folder.name)
+            as_of = date.fromisoformat(folder.name)
         except ValueError:
             raise PipelineError(f"{rel(folder)}: {folder.name} is not a calendar date.") from None
+        if as_of > tomorrow:
+            raise PipelineError(
+                f"{rel(folder)}: batch {folder.name} is dated after tomorrow ({tomorrow}). A batch folder is "
+                "named by the as-of date of its data, which cannot be in the future: rename the folder to the "
+                "date it was extracted. Nothing was loaded."
+            )
+        if as_of < EARLIEST_BATCH_DATE:
+            raise PipelineError(
+                f"{rel(folder)}: batch {folder.name} is dated before {EARLIEST_BATCH_DATE}, the earliest date the "
+                "pipeline accepts (sql/00_setup/030_create_cleaning_functions.sql). Nothing was loaded."
+            )
         batch = Batch(folder.name, folder)
         for name in RAW_FILES:
             path = folder / name
@@ -377,31 +447,59 @@ def discover_batches(data_dir: Path) -> list[Batch]:
                     f"{rel(path)} is missing: every batch folder needs {', '.join(RAW_FILES)} "
                     "(a file with only its header line is a valid empty file)."
                 )
-            batch.files[name] = RawFile(path, path.stat().st_size, sha256_of(path))
+            batch.files[name] = raw_file(path)
         batches.append(batch)
     return batches
 
 
-def batch_states(cur) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+def batch_states(cur) -> tuple[dict[str, str], dict[tuple[str, str], LedgerEntry]]:
     cur.execute("SELECT batch_id, status FROM pipeline.batches")
     status = dict(cur.fetchall())
-    cur.execute("SELECT batch_id, file_name, sha256 FROM pipeline.loaded_files")
-    ledger = {(b, f): sha for b, f, sha in cur.fetchall()}
+    cur.execute("SELECT batch_id, file_name, size_bytes, modified_ns, sha256 FROM pipeline.loaded_files")
+    ledger = {(b, f): LedgerEntry(size, modified, sha) for b, f, size, modified, sha in cur.fetchall()}
     return status, ledger
 
 
-def check_ledger(batches: list[Batch], ledger: dict[tuple[str, str], str]) -> None:
-    """Refuse a file whose name was loaded before with different content."""
+def check_ledger(cur, batches: list[Batch], ledger: dict[tuple[str, str], LedgerEntry]) -> None:
+    """Refuse a file whose name was loaded before with different content.
+
+    A file whose size and modification time are the ledger's is the file that was loaded
+    (the quick check rsync and make use); any other is hashed, and refused unless its
+    sha256 is the ledger's (then the ledger learns its new modification time).
+    """
     for batch in batches:
         for name, raw in batch.files.items():
             loaded = ledger.get((batch.batch_id, name))
-            if loaded is not None and loaded != raw.sha256:
+            if loaded is None or (loaded.size, loaded.modified_ns) == (raw.size, raw.modified_ns):
+                continue
+            sha256 = sha256_of(raw.path)
+            if sha256 != loaded.sha256:
                 raise PipelineError(
                     f"{rel(raw.path)} was already loaded with different content "
-                    f"(sha256 {loaded[:12]}... then, {raw.sha256[:12]}... now). Loaded files are never "
+                    f"(sha256 {loaded.sha256[:12]}... then, {sha256[:12]}... now). Loaded files are never "
                     f"silently replaced; to replace batch {batch.batch_id}, run: "
                     f"python pipeline_orchestrator.py run --reload {batch.batch_id}"
                 )
+            cur.execute(
+                "UPDATE pipeline.loaded_files SET modified_ns = %s WHERE batch_id = %s AND file_name = %s",
+                (raw.modified_ns, batch.batch_id, name),
+            )
+
+
+def refuse_late_batches(batches: list[Batch], status: dict[str, str]) -> None:
+    """A batch dated before one already loaded would roll production back to older values
+    and cut into SCD2 histories: it is refused, with the command that loads it in order."""
+    if not status:
+        return
+    latest = max(status)
+    late = [b.batch_id for b in batches if b.batch_id not in status and b.batch_id < latest]
+    if late:
+        raise PipelineError(
+            f"batch {', '.join(late)} is dated before batch {latest}, which is already loaded. Batches load in "
+            "date order: a late batch would overwrite newer customer and product values with older ones. To "
+            f"load it, run: python pipeline_orchestrator.py run --reload {late[0]} (every batch is loaded again "
+            "from its files, in date order, in one transaction). Nothing was loaded."
+        )
 
 
 # --------------------------------------------------------------------------- execution
@@ -423,47 +521,77 @@ class StepResult:
 class Runner:
     """Executes stages on one connection, records runs and steps, prints progress."""
 
-    def __init__(self, conn, settings: Settings, out: Callable[[str], None] = print) -> None:
+    def __init__(self, conn, settings: Settings, target: Target, out: Callable[[str], None] = print) -> None:
         self.conn = conn
         self.settings = settings
+        self.target = target
         self.out = out
         self.run_id: int | None = None
+        self.lock_conn = None
         self.pending_steps: list[StepResult] = []
+        # (sql_file, checksum) of the create files that already succeeded on this database
+        self.applied: set[tuple[str, str]] = set()
         # Quality checks look at rows changed since this moment (None: at every row).
         self.check_since: datetime | None = None
+        self.quality_failures: list[str] = []
 
     # ---- run bookkeeping
 
-    def acquire_lock(self) -> None:
-        with self.conn.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,))
-            got = cur.fetchone()[0]
-            self.conn.commit()
-            if got:
-                return
-            detail = ""
+    def acquire_lock(self, url: str) -> None:
+        """Hold the row of pipeline.run_lock for the whole command, on a connection of its own.
+
+        The schema and the table are made first (000 and 010 are idempotent); two first runs
+        on a new database may race there, and the loser simply tries again.
+        """
+        self.lock_conn = connect(url, application_name="pipeline_orchestrator (run lock)")
+        for path in [p for p in stage_files("setup") if p.name in LOCK_SETUP_FILES]:
+            for attempt in (1, 2, 3):
+                try:
+                    with self.lock_conn.cursor() as cur:
+                        for line, statement in split_statements(render_sql(path, self.settings, self.target)):
+                            self.execute_statement(cur, path, line, statement)
+                    self.lock_conn.commit()
+                    break
+                except PipelineError:
+                    self.lock_conn.rollback()
+                    if attempt == 3:
+                        raise
+                    time.sleep(0.2 * attempt)
+        with self.lock_conn.cursor() as cur:
             try:
-                cur.execute(
-                    "SELECT run_id, command, started_at, client_pid FROM pipeline.runs "
-                    "WHERE status = 'running' ORDER BY run_id DESC LIMIT 1"
-                )
-                row = cur.fetchone()
-                if row:
-                    detail = f" (run {row[0]}: '{row[1]}', started {row[2]:%Y-%m-%d %H:%M:%S}, pid {row[3]})"
-            except psycopg2.Error:
-                pass
-            self.conn.rollback()
+                cur.execute("SELECT FROM pipeline.run_lock WHERE lock_name = 'pipeline' FOR UPDATE NOWAIT")
+                return  # held until lock_conn closes (end of the command, or the process dies)
+            except psycopg2.errors.LockNotAvailable:
+                self.lock_conn.rollback()
         raise PipelineError(
-            f"Another pipeline run is in progress{detail}. Wait for it to finish; "
+            f"Another pipeline run is in progress{running_run_detail(self.conn)}. Wait for it to finish; "
             "`python pipeline_orchestrator.py status` shows it.",
             EXIT_BUSY,
         )
 
+    def release_lock(self) -> None:
+        if self.lock_conn is not None and not self.lock_conn.closed:
+            self.lock_conn.close()
+
+    def load_applied(self) -> None:
+        """The create files whose rendered text already succeeded here: they are not run again
+        (a daily run takes no lock that an idle BI reader could block)."""
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('pipeline.steps') IS NOT NULL")
+            if cur.fetchone()[0]:
+                cur.execute(
+                    "SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps "
+                    "WHERE outcome = 'succeeded' AND sql_file ~ %s",
+                    (DDL_FILE.pattern,),
+                )
+                self.applied = set(cur.fetchall())
+        self.conn.commit()
+
     def start_run(self, command: str) -> None:
         with self.conn.cursor() as cur:
             cur.execute(
-                "UPDATE pipeline.runs SET status = 'abandoned', error_message = "
-                "'the process ended without recording an outcome (killed or connection lost); "
+                "UPDATE pipeline.runs SET status = 'abandoned', finished_at = clock_timestamp(), error_message = "
+                "'the process ended without recording an outcome (killed, or its connection was lost); "
                 "its uncommitted stage was rolled back' WHERE status = 'running'"
             )
             if cur.rowcount:
@@ -477,9 +605,7 @@ class Runner:
         self.record_steps()
 
     def finish_run(self, status: str, error: str | None = None) -> None:
-        if self.run_id is None:
-            return
-        if self.conn.closed:
+        if self.run_id is None or self.conn.closed:
             return
         try:
             self.conn.rollback()
@@ -508,6 +634,8 @@ class Runner:
                         round(s.seconds, 3), s.rows, s.outcome, s.error,
                     ),
                 )
+                if s.outcome == "succeeded" and DDL_FILE.search(s.sql_file):
+                    self.applied.add((s.sql_file, s.checksum))
         self.conn.commit()
         self.pending_steps = []
 
@@ -533,12 +661,18 @@ class Runner:
     def run_stage(self, stage: str, batch: Batch | None = None) -> None:
         self.transaction(lambda: self.execute_stage(stage, batch))
 
-    def execute_stage(self, stage: str, batch: Batch | None = None) -> None:
-        """Execute every file of a stage inside the caller's transaction."""
-        rendered = [(path, render_sql(path, self.settings)) for path in stage_files(stage)]
+    def set_local(self, cur, name: str, value: str) -> None:
+        """A setting for the rest of the transaction; on Citus also on the workers' connections."""
+        if self.target.citus:
+            cur.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+        cur.execute(f"SET LOCAL {name} = %s", (value,))
+
+    def execute_stage(self, stage: str, batch: Batch | None = None, files: list[Path] | None = None) -> None:
+        """Execute the files of a stage (all of them by default) inside the caller's transaction."""
+        rendered = [(path, render_sql(path, self.settings, self.target)) for path in (files or stage_files(stage))]
         with self.conn.cursor() as cur:
             if batch is not None:
-                cur.execute("SELECT set_config('pipeline.batch_id', %s, true)", (batch.batch_id,))
+                self.set_local(cur, "pipeline.batch_id", batch.batch_id)
                 # Same transaction as the stage: the status moves only if the stage commits.
                 cur.execute(
                     "INSERT INTO pipeline.batches (batch_id, as_of_date, status, run_id) "
@@ -548,17 +682,18 @@ class Runner:
                 )
             if stage == "quality":
                 if self.check_since is not None:
-                    cur.execute("SELECT set_config('pipeline.check_since', %s, true)", (self.check_since.isoformat(),))
+                    self.set_local(cur, "pipeline.check_since", self.check_since.isoformat())
                 self.run_checks(cur, rendered)
             else:
                 for path, sql in rendered:
+                    if files is None and (rel(path), sql_checksum(sql)) in self.applied:
+                        continue  # a create file that already succeeded with this very text
                     self.execute_file(cur, stage, batch, path, sql)
 
     def execute_file(self, cur, stage: str, batch: Batch | None, path: Path, sql: str) -> int:
         started_at = datetime.now().astimezone()
         t0 = time.perf_counter()
-        step = StepResult(stage, batch.batch_id if batch else None, rel(path),
-                          hashlib.sha256(sql.encode()).hexdigest(), started_at, 0.0, 0)
+        step = StepResult(stage, batch.batch_id if batch else None, rel(path), sql_checksum(sql), started_at, 0.0, 0)
         self.pending_steps.append(step)
         rows = 0
         try:
@@ -592,37 +727,51 @@ class Runner:
             raise PipelineError(sql_error_message(path, line, statement, exc)) from None
 
     def copy_file(self, cur, batch: Batch | None, table: str, statement: str) -> int:
+        """Stream one raw file to COPY, hashing and counting its lines on the way.
+
+        The ledger then records what COPY actually read; a file that changed between the
+        start of the run and the end of its COPY (size, modification time) refuses the batch.
+        """
         if batch is None:
             raise PipelineError(f"COPY into staging.{table} needs a batch to read from.")
         raw = batch.files.get(f"{table}.csv")
         if raw is None:
-            raise PipelineError(f"staging.{table} has no raw file {table}.csv in {rel(batch.path)}.")
+            raise PipelineError(
+                f"{rel(batch.path / (table + '.csv'))} is missing: batch {batch.batch_id} is not staged yet and its "
+                "files are needed to stage it. Put the batch folder back under the data folder."
+            )
         if raw.size == 0:
             raise PipelineError(
                 f"{rel(raw.path)} is empty: not even a header line. Expected the header "
                 f"of {table}.csv; a file with only its header is a valid empty file."
             )
-        with raw.path.open("rb") as fh:
-            if fh.read(3) != b"\xef\xbb\xbf":  # a UTF-8 byte-order mark is not part of the header
-                fh.seek(0)
-            start = fh.tell()
-            check_header(raw.path, fh.readline(), copy_columns(statement))
-            fh.seek(start)
+        stream = CountingReader(raw.path)
+        with stream:
+            check_header(raw.path, stream.header(), copy_columns(statement))
             check_cancelled()
             try:
-                cur.copy_expert(statement, fh, size=1 << 20)
+                cur.copy_expert(statement, stream, size=1 << 20)
             except psycopg2.errors.QueryCanceled:
                 check_cancelled()
                 raise
             except psycopg2.Error as exc:
                 raise PipelineError(copy_error_message(raw.path, exc)) from None
+        now = raw_file(raw.path)
+        if (stream.size, now.size, now.modified_ns) != (raw.size, raw.size, raw.modified_ns):
+            raise PipelineError(
+                f"{rel(raw.path)} changed while the run was loading it ({raw.size:,} bytes when the run started, "
+                f"{stream.size:,} read, {now.size:,} now). The batch was not loaded; run again once the file is "
+                "complete."
+            )
         rows = cur.rowcount
         cur.execute(
-            "INSERT INTO pipeline.loaded_files (batch_id, file_name, size_bytes, sha256, row_count, run_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (batch_id, file_name) DO UPDATE SET "
-            "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, row_count = excluded.row_count, "
+            "INSERT INTO pipeline.loaded_files (batch_id, file_name, size_bytes, sha256, row_count, line_count, "
+            "modified_ns, run_id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (batch_id, file_name) "
+            "DO UPDATE SET size_bytes = excluded.size_bytes, sha256 = excluded.sha256, "
+            "row_count = excluded.row_count, line_count = excluded.line_count, modified_ns = excluded.modified_ns, "
             "run_id = excluded.run_id, loaded_at = now()",
-            (batch.batch_id, raw.path.name, raw.size, raw.sha256, rows, self.run_id),
+            (batch.batch_id, raw.path.name, stream.size, stream.sha256.hexdigest(), rows, stream.lines,
+             raw.modified_ns, self.run_id),
         )
         return rows
 
@@ -647,13 +796,77 @@ class Runner:
                 (self.run_id, path.stem, severity, len(rows), json.dumps(sample)),
             )
             self.pending_steps.append(StepResult(
-                "quality", None, rel(path), hashlib.sha256(sql.encode()).hexdigest(), started_at, seconds, len(rows)
+                "quality", None, rel(path), sql_checksum(sql), started_at, seconds, len(rows)
             ))
             verdict = "ok" if not rows else f"{len(rows)} offending row(s) [{severity}]"
             self.out(f"  {'quality':<10} {'':<10} {path.name:<44} {verdict:>17} {seconds:>8.2f} s")
             if rows and severity == "error":
                 failures.append(f"{path.name}: {len(rows)} offending row(s), e.g. {sample[0]}")
         self.quality_failures = failures
+
+
+class CountingReader:
+    """A raw file as COPY reads it: the bytes after a UTF-8 byte-order mark, hashed (sha256)
+    and counted (bytes, lines as an editor counts them) while they stream."""
+
+    def __init__(self, path: Path) -> None:
+        self.fh = path.open("rb")
+        self.sha256 = hashlib.sha256()
+        self.size = 0
+        self.lines = 0
+        self.last = b"\n"
+        bom = self.fh.read(3)
+        if bom == b"\xef\xbb\xbf":  # a UTF-8 byte-order mark is not part of the header
+            self.absorb(bom)
+        else:
+            self.fh.seek(0)
+
+    def header(self) -> bytes:
+        position = self.fh.tell()
+        line = self.fh.readline()
+        self.fh.seek(position)
+        return line
+
+    def absorb(self, block: bytes) -> None:
+        self.sha256.update(block)
+        self.size += len(block)
+        self.lines += block.count(b"\n")
+        if block:
+            self.last = block[-1:]
+
+    def read(self, size: int = -1) -> bytes:
+        block = self.fh.read(size)
+        self.absorb(block)
+        if not block and self.last != b"\n":
+            self.lines += 1  # a last line without its line break
+            self.last = b"\n"
+        return block
+
+    def __enter__(self) -> CountingReader:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.fh.close()
+
+
+def sql_checksum(sql: str) -> str:
+    return hashlib.sha256(sql.encode()).hexdigest()
+
+
+def running_run_detail(conn) -> str:
+    """' (run N: 'command', started ..., pid P)' for the latest run marked running, if any."""
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT run_id, command, started_at, client_pid FROM pipeline.runs "
+                "WHERE status = 'running' ORDER BY run_id DESC LIMIT 1"
+            )
+            row = cur.fetchone()
+        conn.rollback()
+    except psycopg2.Error:
+        conn.rollback()
+        return ""
+    return f" (run {row[0]}: '{row[1]}', started {row[2]:%Y-%m-%d %H:%M:%S}, pid {row[3]})" if row else ""
 
 
 def jsonable(value):
@@ -728,10 +941,14 @@ def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
 
 
 def open_session(settings: Settings, command: str, out=print) -> Runner:
-    conn = connect(database_url(settings))
-    runner = Runner(conn, settings, out)
+    """Connect, take the run lock, bring the schema up to date and record the run."""
+    url = database_url(settings)
+    conn = connect(url)
     CURRENT["conn"] = conn
-    runner.acquire_lock()
+    runner = Runner(conn, settings, detect_target(conn), out)
+    CURRENT["runner"] = runner
+    runner.acquire_lock(url)
+    runner.load_applied()
     runner.transaction(lambda: runner.execute_stage("setup"))
     runner.start_run(command)
     return runner
@@ -754,45 +971,104 @@ def selected_stages(first: str, last: str) -> list[str]:
     return list(STAGES[i : j + 1])
 
 
+def batch_work(status: dict[str, str], folders: list[Batch], stages: list[str], data_dir: Path
+               ) -> tuple[list[tuple[str, Batch]], str | None]:
+    """The (stage, batch) steps to run, oldest batch first, and why nothing can run, if so.
+
+    Batches load in date order: a batch whose next stage is not selected stops the later
+    ones. Only staging reads a batch's files; a batch already staged carries on without them.
+    """
+    by_id = {b.batch_id: b for b in folders}
+    work: list[tuple[str, Batch]] = []
+    for batch_id in sorted(set(status) | set(by_id)):
+        current = status.get(batch_id)
+        if current == "complete":
+            continue
+        batch = by_id.get(batch_id) or Batch(batch_id, data_dir / batch_id)
+        next_stage = NEXT_STAGE[current]
+        todo = [s for s in BATCH_STAGES[BATCH_STAGES.index(next_stage):] if s in stages]
+        if not todo or todo[0] != next_stage:
+            if not work:
+                asked = ", ".join(s for s in stages if s in BATCH_STAGES)
+                return [], (f"nothing to do for {asked}: the next batch, {batch_id}, needs the {next_stage} "
+                            f"stage first (python pipeline_orchestrator.py {next_stage}, or run)")
+            break
+        work.extend((stage, batch) for stage in todo)
+        if todo[-1] != "warehouse":
+            break
+    if work:
+        return work, None
+    if not status and not folders:
+        return [], (f"nothing loaded yet: there is no batch folder under {rel(data_dir)} "
+                    "(python pipeline_orchestrator.py generate writes some)")
+    return [], (f"no new batch to load: every batch under {rel(data_dir)} is already loaded "
+                "(re-running changes nothing)")
+
+
 def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> int:
     """Advance every unfinished batch, oldest first, through the selected batch stages."""
     with runner.conn.cursor() as cur:
         status, ledger = batch_states(cur)
+        check_ledger(cur, batches, ledger)
     runner.conn.commit()
-    check_ledger(batches, ledger)
-    advanced = 0
-    work: list[tuple[str, Batch]] = []
-    for batch in batches:
-        current = status.get(batch.batch_id)
-        if current == "complete":
-            continue
-        next_stage = NEXT_STAGE[current]
-        todo = [s for s in BATCH_STAGES[BATCH_STAGES.index(next_stage):] if s in stages]
-        if not todo or todo[0] != next_stage:
-            break  # batches load in order: a later batch must wait for this one
-        work.extend((stage, batch) for stage in todo)
-        advanced += 1
-        if todo[-1] != "warehouse":
-            break
+    refuse_late_batches(batches, status)
+    work, idle = batch_work(status, batches, stages, runner.settings.data_dir)
+    if idle:
+        runner.out(idle)
     for stage, batch in work:
         runner.run_stage(stage, batch)
-    return advanced
+    return len({batch.batch_id for _stage, batch in work})
 
 
-def replay_warehouse(runner: Runner, batches: list[Batch]) -> None:
-    """Rebuild the warehouse from production, batch by batch, in one transaction."""
+def replay_warehouse(runner: Runner, batch_ids: list[str]) -> None:
+    """Rebuild the warehouse from production, batch by batch, in one transaction.
+
+    It needs no raw file: production holds every batch's history.
+    """
     def steps() -> None:
         reset = SQL_DIR / STAGE_DIRS["reset"] / "800_reset_warehouse.sql"
-        runner.execute_file(runner.conn.cursor(), "warehouse", None, reset, render_sql(reset, runner.settings))
-        for batch in batches:
-            runner.execute_stage("warehouse", batch)
+        runner.execute_file(runner.conn.cursor(), "warehouse", None, reset,
+                            render_sql(reset, runner.settings, runner.target))
+        for batch_id in batch_ids:
+            runner.execute_stage("warehouse", Batch(batch_id, runner.settings.data_dir / batch_id))
     runner.transaction(steps)
+
+
+def reload_batches(runner: Runner, batches: list[Batch], replaced: str) -> None:
+    """Load every batch again from its files, in date order, in one transaction.
+
+    Every batch loaded before must still have its folder: the reload changes nothing
+    unless it can replay all of them.
+    """
+    folders = {b.batch_id for b in batches}
+    if replaced not in folders:
+        raise PipelineError(f"--reload {replaced}: there is no batch folder {replaced} under "
+                            f"{rel(runner.settings.data_dir)}.")
+    with runner.conn.cursor() as cur:
+        status, _ledger = batch_states(cur)
+    runner.conn.commit()
+    missing = sorted(set(status) - folders)
+    if missing:
+        raise PipelineError(
+            f"--reload {replaced} replays every batch from its files, but the folders of batches "
+            f"{', '.join(missing)} (loaded before) are not under {rel(runner.settings.data_dir)}. Put them back "
+            "(archived copies are fine) and run the reload again. Nothing was changed."
+        )
+    runner.out(f"reloading: every batch is loaded again from its files ({replaced} replaced)")
+
+    def reload() -> None:
+        for path in stage_files("reset"):
+            runner.execute_file(runner.conn.cursor(), "reset", None, path,
+                                render_sql(path, runner.settings, runner.target))
+        for batch in batches:
+            for stage in BATCH_STAGES:
+                runner.execute_stage(stage, batch)
+    runner.transaction(reload)
 
 
 def run_pipeline(args, settings: Settings, command: str) -> int:
     stages = selected_stages(args.from_stage, args.to_stage)
     runner = open_session(settings, command)
-    CURRENT["runner"] = runner
     try:
         batches = discover_batches(settings.data_dir)
         if not batches and "staging" in stages and args.generate_if_empty:
@@ -800,23 +1076,9 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             generate_data(settings.data_dir, scale=1.0, seed=42, batches=3, defect_rate=0.01, out=runner.out)
             batches = discover_batches(settings.data_dir)
         if getattr(args, "reload", None):
-            if args.reload not in {b.batch_id for b in batches}:
-                raise PipelineError(f"--reload {args.reload}: there is no batch folder {args.reload} under "
-                                    f"{rel(settings.data_dir)}.")
-            runner.out(f"reloading: every batch is loaded again from its files ({args.reload} replaced)")
-
-            def reload() -> None:
-                for path in stage_files("reset"):
-                    runner.execute_file(runner.conn.cursor(), "reset", None, path, render_sql(path, settings))
-                for batch in batches:
-                    for stage in BATCH_STAGES:
-                        runner.execute_stage(stage, batch)
-            runner.transaction(reload)
-        else:
+            reload_batches(runner, batches, args.reload)
+        elif any(s in stages for s in BATCH_STAGES):
             advanced = load_batches(runner, stages, batches)
-            if not advanced and any(s in stages for s in BATCH_STAGES):
-                runner.out("no new batch to load: every batch under "
-                           f"{rel(settings.data_dir)} is already loaded (re-running changes nothing)")
             if advanced and not getattr(args, "full_refresh", False):
                 # Incremental: the checks look at what this run changed (see 050_create_check_scope.sql).
                 with runner.conn.cursor() as cur:
@@ -829,7 +1091,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
                 done = {r[0] for r in cur.fetchall()}
             runner.conn.commit()
             runner.out("full refresh: rebuilding the warehouse from production")
-            replay_warehouse(runner, [b for b in batches if b.batch_id in done])
+            replay_warehouse(runner, sorted(done))
         for stage in ("analytics", "quality"):
             if stage in stages:
                 runner.quality_failures = []
@@ -850,14 +1112,17 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             raise Cancelled(SIGNALS_RECEIVED[0]) from None
         runner.finish_run("failed", str(exc))
         raise PipelineError(f"database error: {str(exc).strip()}") from None
-    runner.finish_run("succeeded")
+    else:
+        runner.finish_run("succeeded")
+    finally:
+        runner.release_lock()
     runner.out(f"run {runner.run_id} succeeded")
     return 0
 
 
-def rendered_queries(folder: str, settings: Settings) -> dict[str, str]:
+def rendered_queries(folder: str, settings: Settings, target: Target = Target()) -> dict[str, str]:
     """The rendered SQL of every file of a query folder (dashboard, docs), by file stem."""
-    return {path.stem: render_sql(path, settings) for path in stage_files(folder)}
+    return {path.stem: render_sql(path, settings, target) for path in stage_files(folder)}
 
 
 def write_dashboard(conn, settings: Settings, out_path: Path) -> Path:
@@ -930,16 +1195,21 @@ def cmd_render(settings: Settings, stage: str, batch_id: str | None) -> int:
         else:
             raise PipelineError(f"no batch under {rel(settings.data_dir)}: run `generate` first, or name one "
                                 "with --batch")
+    conn = connect(database_url(settings))
+    target = detect_target(conn)
+    conn.close()
     print("-- Rendered by: python pipeline_orchestrator.py render " + stage
           + (f" --batch {batch.batch_id}" if batch else ""))
     print("-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator)")
     print("\\set ON_ERROR_STOP on")
     print("BEGIN;")
     if batch is not None:
-        print(f"SELECT set_config('pipeline.batch_id', '{batch.batch_id}', true);")
+        if target.citus:
+            print("SET LOCAL citus.propagate_set_commands = 'local';")
+        print(f"SET LOCAL pipeline.batch_id = '{batch.batch_id}';")
     for path in stage_files(stage):
         print(f"\n-- >>> {rel(path)}")
-        for _line, statement in split_statements(render_sql(path, settings)):
+        for _line, statement in split_statements(render_sql(path, settings, target)):
             copy = COPY_FROM_STDIN.match(statement)
             if copy and batch is not None:
                 table = copy.group(1)

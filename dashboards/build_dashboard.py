@@ -482,7 +482,7 @@ def health_panel(conn) -> str:
     )
 
 
-def build_dashboard(conn, out_path: Path = DEFAULT_OUT) -> Path:
+def build_dashboard(conn, out_path: Path = DEFAULT_OUT, queries=None, currency="USD") -> Path:
     """Query the warehouse and write the dashboard to out_path; returns out_path."""
     kpis = fetch(conn, KPIS)[0]
     daily = [(d, num(v)) for d, v in fetch(conn, DAILY)]

@@ -90,6 +90,8 @@ CREATE TABLE IF NOT EXISTS pipeline.loaded_files (
     size_bytes bigint NOT NULL,
     sha256 text NOT NULL,
     row_count bigint NOT NULL,
+    line_count bigint,
+    modified_ns bigint,
     run_id bigint NOT NULL,
     loaded_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT loaded_files_pkey PRIMARY KEY (batch_id, file_name),
@@ -101,7 +103,9 @@ COMMENT ON TABLE pipeline.loaded_files IS 'Ledger of every raw file loaded: a fi
 COMMENT ON COLUMN pipeline.loaded_files.batch_id IS 'Batch the file belongs to.';
 COMMENT ON COLUMN pipeline.loaded_files.file_name IS 'File name inside the batch folder, e.g. customers.csv.';
 COMMENT ON COLUMN pipeline.loaded_files.size_bytes IS 'File size in bytes.';
-COMMENT ON COLUMN pipeline.loaded_files.sha256 IS 'sha256 of the file content.';
+COMMENT ON COLUMN pipeline.loaded_files.sha256 IS 'sha256 of the bytes streamed to COPY (computed while streaming, so it describes what was loaded).';
 COMMENT ON COLUMN pipeline.loaded_files.row_count IS 'Data rows COPY read from the file (header excluded).';
+COMMENT ON COLUMN pipeline.loaded_files.line_count IS 'Lines of the file as an editor counts them (header included); more than row_count + 1 when a quoted value spans lines.';
+COMMENT ON COLUMN pipeline.loaded_files.modified_ns IS 'Modification time of the file when loaded (ns since the epoch): a later run hashes the file again only when it or the size differ.';
 COMMENT ON COLUMN pipeline.loaded_files.run_id IS 'The run that loaded the file.';
 COMMENT ON COLUMN pipeline.loaded_files.loaded_at IS 'When the file was loaded.';

@@ -1,41 +1,57 @@
 -- =====================================================================
 -- 060_create_bulk_load_functions.sql
--- purpose:     bulk loads as the PostgreSQL manual advises: a merge into an EMPTY
---              table (first load, full refresh, reload) drops its foreign keys and
---              secondary indexes first; a `create_*_keys` file then builds them in
---              one pass each, in the same transaction. A daily merge changes nothing.
--- target:      pipeline.drop_keys_if_empty, pipeline.analyze_if_changed
--- grain:       one function
--- reads:       (none)
+-- purpose:     bulk loads as the PostgreSQL manual advises: a load into a table
+--              that has never held rows (a first load, a reload) empties it in its
+--              own transaction (so that, with wal_level = minimal, the rows skip the
+--              WAL) and drops its keys and indexes; a `create_*_keys` file builds
+--              them again in one pass each, in the same transaction. Also: planner
+--              statistics after big changes, and line numbers as an editor counts
+--              them when a quoted value spans lines.
+-- target:      pipeline.prepare_bulk_load, pipeline.analyze_if_changed,
+--              pipeline.number_lines_as_in_editor
+-- grain:       one function per idiom
+-- reads:       pipeline.loaded_files
 -- rerunnable:  yes (CREATE OR REPLACE)
 -- =====================================================================
 
--- Drops the foreign keys and the indexes other than the primary key and unique
--- constraints of an empty table; returns whether it did.
-CREATE OR REPLACE FUNCTION pipeline.drop_keys_if_empty(target regclass)
+-- When target has never held rows (no page on disk): truncate it, drop its foreign
+-- keys, the foreign keys that reference it, and every index and unique constraint;
+-- return whether it did. A table that held rows, even deleted ones that a reader's
+-- snapshot may still see, is left alone: its load maintains the indexes instead.
+-- The lock is taken without waiting: if a reader holds the (empty) table, the load
+-- simply keeps the indexes.
+CREATE OR REPLACE FUNCTION pipeline.prepare_bulk_load(target regclass)
 RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
-    is_empty boolean;
     item record;
 BEGIN
-    EXECUTE format('SELECT NOT EXISTS (SELECT FROM %s)', target) INTO is_empty;
-    IF NOT is_empty THEN
+    IF pg_catalog.pg_relation_size(target) > 0 THEN
         RETURN FALSE;
     END IF;
+    BEGIN
+        EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE NOWAIT', target);
+    EXCEPTION WHEN lock_not_available THEN
+        RETURN FALSE;
+    END;
+    EXECUTE format('TRUNCATE %s', target);
+    FOR item IN
+        SELECT c.conrelid::regclass AS table_name, c.conname
+        FROM pg_catalog.pg_constraint AS c
+        WHERE c.contype = 'f' AND (c.conrelid = target OR c.confrelid = target)
+    LOOP
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', item.table_name, item.conname);
+    END LOOP;
     FOR item IN
         SELECT c.conname FROM pg_catalog.pg_constraint AS c
-        WHERE c.conrelid = target AND c.contype = 'f'
+        WHERE c.conrelid = target AND c.contype IN ('p', 'u')
     LOOP
         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, item.conname);
     END LOOP;
     FOR item IN
         SELECT i.indexrelid::regclass AS index_name FROM pg_catalog.pg_index AS i
-        WHERE
-            i.indrelid = target
-            AND NOT i.indisprimary
-            AND NOT EXISTS (SELECT FROM pg_catalog.pg_constraint AS c WHERE c.conindid = i.indexrelid)
+        WHERE i.indrelid = target
     LOOP
         EXECUTE format('DROP INDEX %s', item.index_name);
     END LOOP;
@@ -62,3 +78,50 @@ BEGIN
     RETURN FALSE;
 END
 $$;
+
+-- COPY numbers records; an editor numbers lines. They differ after a quoted value that
+-- spans lines. The orchestrator counts the file's lines while it streams it to COPY
+-- (pipeline.loaded_files.line_count); only when they differ does this renumber the
+-- staged rows of the batch: each row's line is its record number plus the line breaks
+-- inside the records before it.
+CREATE OR REPLACE FUNCTION pipeline.number_lines_as_in_editor(target regclass, source_file text)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    renumbered bigint;
+BEGIN
+    IF NOT EXISTS (
+        SELECT FROM pipeline.loaded_files AS f
+        WHERE
+            f.batch_id = current_setting('pipeline.batch_id')
+            AND f.file_name = source_file
+            AND f.line_count > f.row_count + 1
+    ) THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format(
+        $sql$
+        UPDATE %1$s AS s
+        SET line_number = s.line_number + o.earlier_breaks
+        FROM (
+            SELECT
+                r.line_number,
+                sum(r.breaks) OVER (ORDER BY r.line_number) - r.breaks AS earlier_breaks
+            FROM (
+                SELECT t.line_number, length(t::text) - length(replace(t::text, E'\n', '')) AS breaks
+                FROM %1$s AS t
+            ) AS r
+        ) AS o
+        WHERE s.line_number = o.line_number AND o.earlier_breaks > 0
+        $sql$,
+        target
+    );
+    GET DIAGNOSTICS renumbered = ROW_COUNT;
+    RETURN renumbered;
+END
+$$;
+
+COMMENT ON FUNCTION pipeline.prepare_bulk_load(regclass) IS 'Before a load into a table that never held rows: truncate it (WAL-free with wal_level minimal) and drop its keys and indexes; returns whether it did.';
+COMMENT ON FUNCTION pipeline.analyze_if_changed(regclass) IS 'ANALYZE the table when this transaction changed more than 10000 rows and more than a tenth of it; returns whether it did.';
+COMMENT ON FUNCTION pipeline.number_lines_as_in_editor(regclass, text) IS 'Renumbers staged rows with the line an editor shows when quoted values span lines; returns the rows renumbered.';

@@ -8,13 +8,15 @@
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.countries (
-    country_id integer GENERATED ALWAYS AS IDENTITY,
+    country_id integer NOT NULL,
     country_name text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT countries_pkey PRIMARY KEY (country_id),
     CONSTRAINT countries_country_name_key UNIQUE (country_name)
 );
+
+SELECT pipeline.distribute('production.countries');
 
 COMMENT ON TABLE production.countries IS 'Countries customers live in.';
 COMMENT ON COLUMN production.countries.country_id IS 'Surrogate id of the country.';
@@ -23,7 +25,7 @@ COMMENT ON COLUMN production.countries.created_at IS 'When the row was created.'
 COMMENT ON COLUMN production.countries.updated_at IS 'When the row last changed.';
 
 CREATE TABLE IF NOT EXISTS production.states (
-    state_id integer GENERATED ALWAYS AS IDENTITY,
+    state_id integer NOT NULL,
     country_id integer NOT NULL,
     state_name text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -33,6 +35,8 @@ CREATE TABLE IF NOT EXISTS production.states (
     CONSTRAINT states_country_id_fkey FOREIGN KEY (country_id) REFERENCES production.countries (country_id)
 );
 
+SELECT pipeline.distribute('production.states');
+
 COMMENT ON TABLE production.states IS 'States, regions or provinces, each within one country.';
 COMMENT ON COLUMN production.states.state_id IS 'Surrogate id of the state.';
 COMMENT ON COLUMN production.states.country_id IS 'Country the state belongs to.';
@@ -41,7 +45,7 @@ COMMENT ON COLUMN production.states.created_at IS 'When the row was created.';
 COMMENT ON COLUMN production.states.updated_at IS 'When the row last changed.';
 
 CREATE TABLE IF NOT EXISTS production.cities (
-    city_id integer GENERATED ALWAYS AS IDENTITY,
+    city_id integer NOT NULL,
     state_id integer NOT NULL,
     city_name text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
@@ -50,6 +54,8 @@ CREATE TABLE IF NOT EXISTS production.cities (
     CONSTRAINT cities_state_id_city_name_key UNIQUE (state_id, city_name),
     CONSTRAINT cities_state_id_fkey FOREIGN KEY (state_id) REFERENCES production.states (state_id)
 );
+
+SELECT pipeline.distribute('production.cities');
 
 COMMENT ON TABLE production.cities IS 'Cities, each within one state.';
 COMMENT ON COLUMN production.cities.city_id IS 'Surrogate id of the city.';

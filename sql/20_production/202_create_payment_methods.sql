@@ -7,13 +7,15 @@
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS production.payment_methods (
-    payment_method_id integer GENERATED ALWAYS AS IDENTITY,
+    payment_method_id integer NOT NULL,
     payment_method_name text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT payment_methods_pkey PRIMARY KEY (payment_method_id),
     CONSTRAINT payment_methods_payment_method_name_key UNIQUE (payment_method_name)
 );
+
+SELECT pipeline.distribute('production.payment_methods');
 
 COMMENT ON TABLE production.payment_methods IS 'Payment methods, one spelling each.';
 COMMENT ON COLUMN production.payment_methods.payment_method_id IS 'Surrogate id of the payment method.';

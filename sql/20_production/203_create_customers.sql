@@ -18,7 +18,6 @@ CREATE TABLE IF NOT EXISTS production.customers (
     registration_date date NOT NULL,
     city_id integer,
     age_group text,
-    source_hash text NOT NULL,
     last_batch_id text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -28,6 +27,8 @@ CREATE TABLE IF NOT EXISTS production.customers (
     CONSTRAINT customers_city_id_fkey FOREIGN KEY (city_id) REFERENCES production.cities (city_id),
     CONSTRAINT customers_email_check CHECK (email = lower(email) AND email LIKE '%_@_%')
 );
+
+SELECT pipeline.distribute('production.customers');
 
 CREATE INDEX IF NOT EXISTS customers_last_batch_id_idx ON production.customers (last_batch_id);
 
@@ -40,7 +41,6 @@ COMMENT ON COLUMN production.customers.phone IS 'Phone number, digits only (lead
 COMMENT ON COLUMN production.customers.registration_date IS 'Date the customer registered.';
 COMMENT ON COLUMN production.customers.city_id IS 'City the customer lives in (state and country follow from it).';
 COMMENT ON COLUMN production.customers.age_group IS 'Age band, e.g. 25-34.';
-COMMENT ON COLUMN production.customers.source_hash IS 'md5 of the cleaned source attributes; an identical re-delivery has the same hash.';
 COMMENT ON COLUMN production.customers.last_batch_id IS 'Batch that inserted or last changed the row.';
 COMMENT ON COLUMN production.customers.created_at IS 'When the row was created.';
 COMMENT ON COLUMN production.customers.updated_at IS 'When the row last changed.';
@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS production.customers_history (
     CONSTRAINT customers_history_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id),
     CONSTRAINT customers_history_city_id_fkey FOREIGN KEY (city_id) REFERENCES production.cities (city_id)
 );
+
+SELECT pipeline.distribute('production.customers_history');
 
 CREATE INDEX IF NOT EXISTS customers_history_batch_id_idx ON production.customers_history (batch_id);
 

@@ -17,7 +17,6 @@ CREATE TABLE IF NOT EXISTS production.products (
     price numeric(12, 2) NOT NULL,
     cost numeric(12, 2) NOT NULL,
     stock_quantity integer,
-    source_hash text NOT NULL,
     last_batch_id text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
@@ -30,6 +29,8 @@ CREATE TABLE IF NOT EXISTS production.products (
     CONSTRAINT products_stock_quantity_check CHECK (stock_quantity >= 0)
 );
 
+SELECT pipeline.distribute('production.products');
+
 CREATE INDEX IF NOT EXISTS products_last_batch_id_idx ON production.products (last_batch_id);
 
 COMMENT ON TABLE production.products IS 'Products, cleaned and de-duplicated; holds the latest delivered version of each.';
@@ -41,7 +42,6 @@ COMMENT ON COLUMN production.products.supplier_id IS 'Supplier, if known.';
 COMMENT ON COLUMN production.products.price IS 'List price in currency units.';
 COMMENT ON COLUMN production.products.cost IS 'Unit cost in currency units.';
 COMMENT ON COLUMN production.products.stock_quantity IS 'Units in stock when delivered.';
-COMMENT ON COLUMN production.products.source_hash IS 'md5 of the cleaned source attributes; an identical re-delivery has the same hash.';
 COMMENT ON COLUMN production.products.last_batch_id IS 'Batch that inserted or last changed the row.';
 COMMENT ON COLUMN production.products.created_at IS 'When the row was created.';
 COMMENT ON COLUMN production.products.updated_at IS 'When the row last changed.';
@@ -63,6 +63,8 @@ CREATE TABLE IF NOT EXISTS production.products_history (
     CONSTRAINT products_history_sub_category_id_fkey FOREIGN KEY (sub_category_id) REFERENCES production.sub_categories (sub_category_id),
     CONSTRAINT products_history_brand_id_fkey FOREIGN KEY (brand_id) REFERENCES production.brands (brand_id)
 );
+
+SELECT pipeline.distribute('production.products_history');
 
 CREATE INDEX IF NOT EXISTS products_history_batch_id_idx ON production.products_history (batch_id);
 

@@ -1,21 +1,21 @@
 -- =====================================================================
 -- 210_load_customers_checked.sql
 -- purpose:     clean, cast and validate the staged customers in one set-based pass,
---              and decide each row's outcome: inserted, updated, duplicate,
---              superseded (a later row of the batch wins) or quarantined (first
---              failed rule and a readable reason)
+--              and decide each row's outcome (pipeline.decide_outcome): inserted,
+--              updated, duplicate, superseded (a later line of the batch wins) or
+--              quarantined (the first rule it failed, and a readable reason)
 -- target:      staging.customers_checked
 -- grain:       one row per staged customers row
--- reads:       staging.customers, production.customers
+-- reads:       staging.customers, production.customers, production.cities,
+--              production.states, production.countries
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.customers_checked;
 
 CREATE UNLOGGED TABLE staging.customers_checked AS
+-- MATERIALIZED: each cleaned value is computed once, however often the rules read it.
 WITH cleaned AS MATERIALIZED (
     SELECT
-        s.batch_id,
-        s.source_file,
         s.line_number,
         pipeline.trim_to_null(s.customer_id) AS customer_id,
         initcap(pipeline.clean_text(s.first_name)) AS first_name,
@@ -31,98 +31,107 @@ WITH cleaned AS MATERIALIZED (
     FROM staging.customers AS s
 ),
 
-ruled AS (
+validated AS (
     SELECT
         c.*,
-        concat_ws(
-            ', ',
-            CASE WHEN c.customer_id IS NULL THEN 'customer_id' END,
-            CASE WHEN c.first_name IS NULL THEN 'first_name' END,
-            CASE WHEN c.last_name IS NULL THEN 'last_name' END,
-            CASE WHEN c.email IS NULL THEN 'email' END,
-            CASE WHEN c.registration_date_raw IS NULL THEN 'registration_date' END
-        ) AS missing_columns,
-        md5(
-            row(
-                c.first_name, c.last_name, c.email, c.phone, c.registration_date,
-                c.city, c.state, c.country, c.age_group
-            )::text
-        ) AS source_hash
+        CASE
+            WHEN
+                c.customer_id IS NULL OR c.first_name IS NULL OR c.last_name IS NULL OR c.email IS NULL
+                OR c.registration_date_raw IS NULL
+                THEN 'missing_required'
+            WHEN NOT pipeline.is_email(c.email) THEN 'invalid_email'
+            WHEN c.registration_date IS NULL THEN 'invalid_date'
+            WHEN c.registration_date > current_setting('pipeline.batch_id')::date THEN 'future_date'
+            WHEN c.registration_date < pipeline.earliest_accepted_date() THEN 'date_out_of_range'
+            WHEN num_nonnulls(c.city, c.state, c.country) NOT IN (0, 3) THEN 'incomplete_address'
+        END AS rule_name
     FROM cleaned AS c
 ),
 
-validated AS (
+-- De-duplication, the same in every checked table: the latest line of an id wins; only
+-- ids delivered more than once are looked at (a hash aggregate finds them).
+repeated AS (
     SELECT
-        r.*,
-        CASE
-            WHEN r.missing_columns != '' THEN 'missing_required'
-            WHEN NOT pipeline.is_email(r.email) THEN 'invalid_email'
-            WHEN r.registration_date IS NULL THEN 'invalid_date'
-            WHEN r.registration_date > current_setting('pipeline.batch_id')::date THEN 'future_date'
-            WHEN num_nonnulls(r.city, r.state, r.country) NOT IN (0, 3) THEN 'incomplete_address'
-        END AS rule_name
-    FROM ruled AS r
-),
-
-ranked AS (
-    SELECT
-        v.*,
-        row_number() OVER latest_first AS rank_in_batch,
-        first_value(v.source_hash) OVER latest_first AS winner_hash
+        v.customer_id,
+        max(v.line_number) AS latest_line
     FROM validated AS v
-    WINDOW latest_first AS (
-        PARTITION BY v.customer_id, v.rule_name IS NULL ORDER BY v.line_number DESC
-    )
+    WHERE v.rule_name IS NULL
+    GROUP BY v.customer_id
+    HAVING count(*) > 1
 ),
 
--- Among the rows that will be merged (valid, last of their customer), the first
--- customer to claim an email keeps it.
-claimed AS (
+-- The rows that will be merged: valid and the latest line of their customer.
+merging AS (
+    SELECT v.*
+    FROM validated AS v
+    LEFT JOIN repeated AS r ON v.customer_id = r.customer_id
+    WHERE v.rule_name IS NULL AND (r.latest_line IS NULL OR r.latest_line = v.line_number)
+),
+
+-- An email belongs to one customer: among the rows that will be merged, the first line
+-- claims it, unless another customer in production holds it and keeps it in this batch.
+email_taken AS (
+    SELECT m.line_number
+    FROM merging AS m
+    WHERE
+        EXISTS (
+            SELECT FROM merging AS earlier
+            WHERE earlier.email = m.email AND earlier.line_number < m.line_number
+        )
+        OR EXISTS (
+            SELECT FROM production.customers AS other
+            WHERE
+                other.email = m.email
+                AND other.customer_id != m.customer_id
+                AND NOT EXISTS (
+                    SELECT FROM merging AS moving
+                    WHERE moving.customer_id = other.customer_id AND moving.email != m.email
+                )
+        )
+),
+
+-- The current production version of every customer the batch delivers, by name.
+known AS (
     SELECT
-        k.*,
-        first_value(k.customer_id) OVER (
-            PARTITION BY k.email, k.rule_name IS NULL AND k.rank_in_batch = 1 ORDER BY k.line_number
-        ) AS first_customer_with_email
-    FROM ranked AS k
+        p.customer_id,
+        p.first_name,
+        p.last_name,
+        p.email,
+        p.phone,
+        p.registration_date,
+        ci.city_name AS city,
+        st.state_name AS state,
+        co.country_name AS country,
+        p.age_group
+    FROM production.customers AS p
+    LEFT JOIN production.cities AS ci ON p.city_id = ci.city_id
+    LEFT JOIN production.states AS st ON ci.state_id = st.state_id
+    LEFT JOIN production.countries AS co ON st.country_id = co.country_id
+    WHERE p.customer_id IN (SELECT c.customer_id FROM cleaned AS c)
 ),
 
 decided AS (
     SELECT
-        k.*,
-        p.source_hash AS production_hash,
-        coalesce(
-            k.rule_name,
-            CASE
-                WHEN
-                    k.rank_in_batch = 1
-                    AND (
-                        k.first_customer_with_email != k.customer_id
-                        OR EXISTS (
-                            SELECT FROM production.customers AS other
-                            WHERE
-                                other.email = k.email
-                                AND other.customer_id != k.customer_id
-                                -- unless this batch moves the other customer to a new email
-                                AND NOT EXISTS (
-                                    SELECT FROM ranked AS moving
-                                    WHERE
-                                        moving.customer_id = other.customer_id
-                                        AND moving.rule_name IS NULL
-                                        AND moving.rank_in_batch = 1
-                                        AND moving.email != k.email
-                                )
-                        )
-                    )
-                    THEN 'duplicate_email'
-            END
-        ) AS final_rule_name
-    FROM claimed AS k
-    LEFT JOIN production.customers AS p ON k.customer_id = p.customer_id
+        v.*,
+        coalesce(v.rule_name, CASE WHEN t.line_number IS NOT NULL THEN 'duplicate_email' END) AS final_rule_name,
+        r.latest_line,
+        w.line_number IS NOT NULL AS is_winner,
+        (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
+        IS NOT DISTINCT FROM (w.first_name, w.last_name, w.email, w.phone, w.registration_date, w.city, w.state,
+            w.country, w.age_group) AS matches_latest_line,
+        k.customer_id IS NOT NULL AS is_in_production,
+        (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
+        IS NOT DISTINCT FROM (k.first_name, k.last_name, k.email, k.phone, k.registration_date, k.city, k.state,
+            k.country, k.age_group) AS matches_production
+    FROM validated AS v
+    LEFT JOIN repeated AS r ON v.rule_name IS NULL AND v.customer_id = r.customer_id
+    LEFT JOIN validated AS w ON r.latest_line = w.line_number
+    LEFT JOIN email_taken AS t ON v.line_number = t.line_number
+    LEFT JOIN known AS k ON v.customer_id = k.customer_id
 )
 
 SELECT
-    d.batch_id,
-    d.source_file,
+    current_setting('pipeline.batch_id') AS batch_id,
     d.line_number,
     d.customer_id,
     d.first_name,
@@ -134,26 +143,35 @@ SELECT
     d.state,
     d.country,
     d.age_group,
-    d.source_hash,
     d.final_rule_name AS rule_name,
     CASE d.final_rule_name
-        WHEN 'missing_required' THEN 'required column(s) empty: ' || d.missing_columns
+        WHEN 'missing_required'
+            THEN 'required column(s) empty: ' || concat_ws(
+                ', ',
+                CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
+                CASE WHEN d.first_name IS NULL THEN 'first_name' END,
+                CASE WHEN d.last_name IS NULL THEN 'last_name' END,
+                CASE WHEN d.email IS NULL THEN 'email' END,
+                CASE WHEN d.registration_date_raw IS NULL THEN 'registration_date' END
+            )
         WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
         WHEN 'invalid_date' THEN format('registration_date %L is not a date (YYYY-MM-DD)', d.registration_date_raw)
-        WHEN 'future_date' THEN format('registration_date %s is after the batch date %s', d.registration_date, d.batch_id)
+        WHEN 'future_date'
+            THEN format('registration_date %s is after the batch date %s', d.registration_date,
+                current_setting('pipeline.batch_id'))
+        WHEN 'date_out_of_range'
+            THEN format('registration_date %s is before %s, the earliest date accepted', d.registration_date,
+                pipeline.earliest_accepted_date())
         WHEN 'incomplete_address'
-            THEN
-                format(
-                    'city %L, state %L and country %L must be given together or not at all', d.city, d.state, d.country
-                )
+            THEN format(
+                'city %L, state %L and country %L must be given together or not at all', d.city, d.state, d.country
+            )
         WHEN 'duplicate_email' THEN format('email %L already belongs to another customer', d.email)
     END AS reason,
-    CASE
-        WHEN d.final_rule_name IS NOT NULL THEN 'quarantined'
-        WHEN d.rank_in_batch > 1 AND d.source_hash = d.winner_hash THEN 'duplicate'
-        WHEN d.rank_in_batch > 1 THEN 'superseded'
-        WHEN d.production_hash IS NULL THEN 'inserted'
-        WHEN d.production_hash = d.source_hash THEN 'duplicate'
-        ELSE 'updated'
-    END AS outcome
+    pipeline.decide_outcome(
+        d.final_rule_name, TRUE, d.latest_line IS NULL OR d.latest_line = d.line_number, d.matches_latest_line,
+        d.is_in_production, d.matches_production
+    ) AS outcome
 FROM decided AS d;
+
+ANALYZE staging.customers_checked;

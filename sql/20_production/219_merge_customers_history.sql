@@ -9,7 +9,7 @@
 -- =====================================================================
 INSERT INTO production.customers_history (
     customer_id, batch_id, first_name, last_name, email, phone,
-    registration_date, city_id, age_group
+    registration_date, city_id, age_group, created_at, updated_at
 )
 SELECT
     c.customer_id,
@@ -20,7 +20,9 @@ SELECT
     c.phone,
     c.registration_date,
     c.city_id,
-    c.age_group
+    c.age_group,
+    now(),
+    now()
 FROM production.customers AS c
 WHERE c.last_batch_id = current_setting('pipeline.batch_id')
 ON CONFLICT ON CONSTRAINT customers_history_pkey DO UPDATE SET
@@ -31,4 +33,4 @@ ON CONFLICT ON CONSTRAINT customers_history_pkey DO UPDATE SET
     registration_date = excluded.registration_date,
     city_id = excluded.city_id,
     age_group = excluded.age_group,
-    updated_at = now();
+    updated_at = excluded.updated_at;

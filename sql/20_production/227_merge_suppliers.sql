@@ -3,7 +3,7 @@
 -- purpose:     add the suppliers that accepted products mention for the first time
 -- target:      production.suppliers
 -- grain:       one row per supplier
--- reads:       staging.products_checked
+-- reads:       staging.products_checked, production.suppliers
 -- rerunnable:  yes (only missing suppliers are added)
 -- =====================================================================
 INSERT INTO production.suppliers (supplier_id)
@@ -15,5 +15,4 @@ WHERE
     AND NOT EXISTS (
         SELECT FROM production.suppliers AS known
         WHERE known.supplier_id = c.supplier_id
-    )
-ORDER BY c.supplier_id;
+    );

@@ -9,7 +9,7 @@
 -- =====================================================================
 INSERT INTO production.products_history (
     product_id, batch_id, product_name, sub_category_id, brand_id, supplier_id,
-    price, cost, stock_quantity
+    price, cost, stock_quantity, created_at, updated_at
 )
 SELECT
     p.product_id,
@@ -20,7 +20,9 @@ SELECT
     p.supplier_id,
     p.price,
     p.cost,
-    p.stock_quantity
+    p.stock_quantity,
+    now(),
+    now()
 FROM production.products AS p
 WHERE p.last_batch_id = current_setting('pipeline.batch_id')
 ON CONFLICT ON CONSTRAINT products_history_pkey DO UPDATE SET
@@ -31,4 +33,4 @@ ON CONFLICT ON CONSTRAINT products_history_pkey DO UPDATE SET
     price = excluded.price,
     cost = excluded.cost,
     stock_quantity = excluded.stock_quantity,
-    updated_at = now();
+    updated_at = excluded.updated_at;

@@ -1,47 +1,81 @@
 -- =====================================================================
 -- 270_create_transaction_keys.sql
--- purpose:     the foreign keys and join indexes of transactions and their lines.
---              Present from the first run on; a first load (empty tables) drops them
---              before its merge and they are built here again in one pass each, in
---              the same transaction (060_create_bulk_load_functions.sql). Then fresh
---              planner statistics for the warehouse's joins.
+-- purpose:     the primary keys, foreign keys and join indexes of transactions and
+--              their lines. Present from the first run on; a load into tables that
+--              never held rows drops them first (238, 246) and they are built here
+--              again in one pass each, in the same transaction
+--              (060_create_bulk_load_functions.sql). Then fresh planner statistics.
 -- target:      production.transactions, production.transaction_items
 -- grain:       one constraint or index per statement
 -- reads:       production.customers, production.payment_methods, production.products
 -- rerunnable:  yes (only what is missing is added)
 -- =====================================================================
+-- One constraint per ALTER TABLE: Citus takes no other form. Each is added only when
+-- missing (ALTER TABLE locks the table even when it has nothing to do).
 DO $$
 BEGIN
     IF NOT EXISTS (
         SELECT FROM pg_catalog.pg_constraint
-        WHERE conrelid = 'production.transactions'::regclass AND contype = 'f'
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_pkey'
+    ) THEN
+        ALTER TABLE production.transactions ADD CONSTRAINT transactions_pkey PRIMARY KEY (transaction_id);
+    END IF;
+    IF NOT EXISTS (
+        SELECT FROM pg_catalog.pg_constraint
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_pkey'
+    ) THEN
+{%- if citus %}
+        ALTER TABLE production.transaction_items
+        ADD CONSTRAINT transaction_items_pkey PRIMARY KEY (transaction_id, item_id);
+{%- else %}
+        ALTER TABLE production.transaction_items ADD CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id);
+{%- endif %}
+    END IF;
+    IF NOT EXISTS (
+        SELECT FROM pg_catalog.pg_constraint
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_customer_id_fkey'
     ) THEN
         ALTER TABLE production.transactions
-            ADD CONSTRAINT transactions_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id),
-            ADD CONSTRAINT transactions_payment_method_id_fkey FOREIGN KEY (payment_method_id) REFERENCES production.payment_methods (payment_method_id);
+        ADD CONSTRAINT transactions_customer_id_fkey
+        FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id);
     END IF;
-END
-$$;
-
-DO $$
-BEGIN
     IF NOT EXISTS (
         SELECT FROM pg_catalog.pg_constraint
-        WHERE conrelid = 'production.transaction_items'::regclass AND contype = 'f'
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_payment_method_id_fkey'
+    ) THEN
+        ALTER TABLE production.transactions
+        ADD CONSTRAINT transactions_payment_method_id_fkey
+        FOREIGN KEY (payment_method_id) REFERENCES production.payment_methods (payment_method_id);
+    END IF;
+    IF NOT EXISTS (
+        SELECT FROM pg_catalog.pg_constraint
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_transaction_id_fkey'
     ) THEN
         ALTER TABLE production.transaction_items
-            ADD CONSTRAINT transaction_items_transaction_id_fkey FOREIGN KEY (transaction_id) REFERENCES production.transactions (transaction_id),
-            ADD CONSTRAINT transaction_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES production.products (product_id);
+        ADD CONSTRAINT transaction_items_transaction_id_fkey
+        FOREIGN KEY (transaction_id) REFERENCES production.transactions (transaction_id);
+    END IF;
+    IF NOT EXISTS (
+        SELECT FROM pg_catalog.pg_constraint
+        WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_product_id_fkey'
+    ) THEN
+        ALTER TABLE production.transaction_items
+        ADD CONSTRAINT transaction_items_product_id_fkey
+        FOREIGN KEY (product_id) REFERENCES production.products (product_id);
     END IF;
 END
 $$;
 
-CREATE INDEX IF NOT EXISTS transactions_customer_id_idx ON production.transactions (customer_id);
-CREATE INDEX IF NOT EXISTS transactions_transaction_date_idx ON production.transactions (transaction_date);
+-- The daily run finds the rows a batch wrote by last_batch_id, and the lines of a
+-- corrected transaction by transaction_id (on Citus the primary key starts with it).
 CREATE INDEX IF NOT EXISTS transactions_last_batch_id_idx ON production.transactions (last_batch_id);
-CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
-CREATE INDEX IF NOT EXISTS transaction_items_product_id_idx ON production.transaction_items (product_id);
 CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
+{%- if not citus %}
+CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
+{%- else %}
+-- and a line by its item_id wherever it is (240's lookup of the lines a batch delivers again)
+CREATE INDEX IF NOT EXISTS transaction_items_item_id_idx ON production.transaction_items (item_id);
+{%- endif %}
 
 SELECT pipeline.analyze_if_changed('production.transactions');
 SELECT pipeline.analyze_if_changed('production.transaction_items');

@@ -31,6 +31,8 @@ CREATE TABLE IF NOT EXISTS warehouse.dim_date (
     CONSTRAINT dim_date_full_date_key UNIQUE (full_date)
 );
 
+SELECT pipeline.distribute('warehouse.dim_date');
+
 COMMENT ON TABLE warehouse.dim_date IS 'Calendar: one row per day, covering every date in the data with at least a year of margin; extended automatically.';
 COMMENT ON COLUMN warehouse.dim_date.date_key IS 'Surrogate key YYYYMMDD, e.g. 20241231.';
 COMMENT ON COLUMN warehouse.dim_date.full_date IS 'The calendar date.';

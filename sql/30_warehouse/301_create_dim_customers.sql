@@ -8,7 +8,7 @@
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
 CREATE TABLE IF NOT EXISTS warehouse.dim_customers (
-    customer_key bigint GENERATED ALWAYS AS IDENTITY,
+    customer_key bigint NOT NULL,
     customer_id text NOT NULL,
     first_name text NOT NULL,
     last_name text NOT NULL,
@@ -21,7 +21,6 @@ CREATE TABLE IF NOT EXISTS warehouse.dim_customers (
     country text,
     age_group text,
     customer_segment text NOT NULL,
-    attribute_hash text NOT NULL,
     valid_from date NOT NULL,
     valid_to date NOT NULL,
     is_current boolean NOT NULL,
@@ -33,11 +32,13 @@ CREATE TABLE IF NOT EXISTS warehouse.dim_customers (
     CONSTRAINT dim_customers_valid_check CHECK (valid_from < valid_to)
 );
 
+SELECT pipeline.distribute('warehouse.dim_customers');
+
 CREATE UNIQUE INDEX IF NOT EXISTS dim_customers_current_idx
 ON warehouse.dim_customers (customer_id) WHERE is_current;
 
 COMMENT ON TABLE warehouse.dim_customers IS 'Customers, SCD Type 2: a new version whenever email, city, state, country or age group changes. Join facts on customer_key; filter is_current for today''s view.';
-COMMENT ON COLUMN warehouse.dim_customers.customer_key IS 'Surrogate key of this version.';
+COMMENT ON COLUMN warehouse.dim_customers.customer_key IS 'Surrogate key of this version, in the order versions were created (batch, then customer_id).';
 COMMENT ON COLUMN warehouse.dim_customers.customer_id IS 'Natural key of the customer (same for all versions).';
 COMMENT ON COLUMN warehouse.dim_customers.first_name IS 'First name (type 1: latest value on every version).';
 COMMENT ON COLUMN warehouse.dim_customers.last_name IS 'Last name (type 1).';
@@ -50,7 +51,6 @@ COMMENT ON COLUMN warehouse.dim_customers.state IS 'State in this version.';
 COMMENT ON COLUMN warehouse.dim_customers.country IS 'Country in this version.';
 COMMENT ON COLUMN warehouse.dim_customers.age_group IS 'Age band in this version, e.g. 25-34.';
 COMMENT ON COLUMN warehouse.dim_customers.customer_segment IS 'Life-stage segment from the age band: Young Adults (18-34), Middle Age (35-54), Seniors (55+), Unknown.';
-COMMENT ON COLUMN warehouse.dim_customers.attribute_hash IS 'md5 of the tracked attributes; a different hash opens a new version.';
 COMMENT ON COLUMN warehouse.dim_customers.valid_from IS 'First day this version is valid (1900-01-01 for the first version).';
 COMMENT ON COLUMN warehouse.dim_customers.valid_to IS 'First day this version is no longer valid (9999-12-31 while current); intervals are half-open.';
 COMMENT ON COLUMN warehouse.dim_customers.is_current IS 'True for the open version.';

@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS warehouse.dim_payment_methods (
     CONSTRAINT dim_payment_methods_payment_method_name_key UNIQUE (payment_method_name)
 );
 
+SELECT pipeline.distribute('warehouse.dim_payment_methods');
+
 COMMENT ON TABLE warehouse.dim_payment_methods IS 'How orders were paid.';
 COMMENT ON COLUMN warehouse.dim_payment_methods.payment_method_key IS 'Surrogate key (the production payment_method_id).';
 COMMENT ON COLUMN warehouse.dim_payment_methods.payment_method_name IS 'Payment method, e.g. Credit Card.';

@@ -8,6 +8,8 @@
 -- reads:       (none)
 -- rerunnable:  yes (IF NOT EXISTS)
 -- =====================================================================
+-- On Citus the primary key must hold the distribution column (transaction_id); the
+-- merge (360) keeps item_id unique there. No created_at / updated_at (see 205).
 CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
     item_id text NOT NULL,
     transaction_id text NOT NULL,
@@ -25,13 +27,17 @@ CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
     cost_amount numeric(12, 2) NOT NULL,
     profit_amount numeric(12, 2) NOT NULL,
     batch_id text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now(),
-    updated_at timestamptz NOT NULL DEFAULT now(),
+{%- if citus %}
+    CONSTRAINT fact_sales_pkey PRIMARY KEY (transaction_id, item_id),
+{%- else %}
     CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
+{%- endif %}
     CONSTRAINT fact_sales_amounts_check CHECK (
         gross_amount - discount_amount = net_amount AND net_amount - cost_amount = profit_amount
     )
 );
+
+SELECT pipeline.distribute('warehouse.fact_sales');
 
 COMMENT ON TABLE warehouse.fact_sales IS 'Sales: one row per order line. Customer and product keys point at the versions valid on the order date.';
 COMMENT ON COLUMN warehouse.fact_sales.item_id IS 'Order line id (degenerate dimension; primary key).';
@@ -50,5 +56,3 @@ COMMENT ON COLUMN warehouse.fact_sales.net_amount IS 'Revenue: the line total as
 COMMENT ON COLUMN warehouse.fact_sales.cost_amount IS 'quantity x the product version''s unit cost, currency units.';
 COMMENT ON COLUMN warehouse.fact_sales.profit_amount IS 'net_amount - cost_amount, currency units.';
 COMMENT ON COLUMN warehouse.fact_sales.batch_id IS 'Batch that last loaded or corrected the row.';
-COMMENT ON COLUMN warehouse.fact_sales.created_at IS 'When the row was created.';
-COMMENT ON COLUMN warehouse.fact_sales.updated_at IS 'When the row last changed.';

@@ -26,6 +26,8 @@ CREATE TABLE IF NOT EXISTS warehouse.agg_daily_sales (
     CONSTRAINT agg_daily_sales_date_key_fkey FOREIGN KEY (date_key) REFERENCES warehouse.dim_date (date_key)
 );
 
+SELECT pipeline.distribute('warehouse.agg_daily_sales');
+
 COMMENT ON TABLE warehouse.agg_daily_sales IS 'Daily sales totals; equals fact_sales summed per day to the cent (checked by the quality stage).';
 COMMENT ON COLUMN warehouse.agg_daily_sales.date_key IS 'Day, key to dim_date.';
 COMMENT ON COLUMN warehouse.agg_daily_sales.sales_date IS 'The calendar date.';

@@ -1,13 +1,14 @@
 -- =====================================================================
 -- 310_load_dim_date.sql
--- purpose:     make the calendar cover every order date (and the batch date) with
---              a margin: from 1 January of the year before the first order to
---              31 December of the year after the last; extends itself as data grows.
---              The fiscal year starts in month {{ fiscal_year_start_month }}
---              (setting FISCAL_YEAR_START_MONTH).
+-- purpose:     make the calendar cover every order date and batch date with a
+--              margin: from 1 January of the year before the first to 31 December
+--              of the year after the last; it extends itself as data arrives (order
+--              dates start in 2000, see pipeline.earliest_accepted_date, so no garbage
+--              year can stretch it). The fiscal year starts in month
+--              {{ fiscal_year_start_month }} (setting FISCAL_YEAR_START_MONTH).
 -- target:      warehouse.dim_date
 -- grain:       one row per calendar day
--- reads:       production.transactions
+-- reads:       production.transactions, warehouse.dim_date
 -- rerunnable:  yes (existing days are only updated if the fiscal setting changed)
 -- =====================================================================
 INSERT INTO warehouse.dim_date (
@@ -15,20 +16,27 @@ INSERT INTO warehouse.dim_date (
     month_number, month_name, year_month, quarter_number, quarter_name, year_number,
     is_weekend, is_holiday, holiday_name, fiscal_year, fiscal_quarter, fiscal_month
 )
-WITH bounds AS (
+-- The dates this batch brings (by last_batch_id, an index: a daily batch reads its own
+-- orders, not the history), widened to whole years and joined to the calendar so far.
+WITH batch_dates AS (
     SELECT
-        make_date(
-            extract(YEAR FROM least(min(t.transaction_date), current_setting('pipeline.batch_id')::date))::integer - 1,
-            1,
-            1
-        ) AS first_day,
-        make_date(
-            extract(YEAR FROM greatest(max(t.transaction_date), current_setting('pipeline.batch_id')::date))::integer
-            + 1,
-            12,
-            31
-        ) AS last_day
+        least(min(t.transaction_date), current_setting('pipeline.batch_id')::date) AS first_date,
+        greatest(max(t.transaction_date), current_setting('pipeline.batch_id')::date) AS last_date
     FROM production.transactions AS t
+    WHERE t.last_batch_id = current_setting('pipeline.batch_id')
+),
+
+bounds AS (
+    SELECT
+        least(
+            (SELECT min(d.full_date) FROM warehouse.dim_date AS d),
+            make_date(extract(YEAR FROM b.first_date)::integer - 1, 1, 1)
+        ) AS first_day,
+        greatest(
+            (SELECT max(d.full_date) FROM warehouse.dim_date AS d),
+            make_date(extract(YEAR FROM b.last_date)::integer + 1, 12, 31)
+        ) AS last_day
+    FROM batch_dates AS b
 ),
 
 days AS (

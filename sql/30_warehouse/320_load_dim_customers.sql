@@ -5,107 +5,81 @@
 --              attributes changed (valid_to = the batch date), open a new version
 --              valid from the batch date (from 1900-01-01 for a customer's first
 --              version, so every historic order finds one), and overwrite the
---              type 1 attributes (names, phone) on all versions
+--              type 1 attributes (names, phone, registration date) on all versions
 -- target:      warehouse.dim_customers
 -- grain:       one row per customer_id per version
--- reads:       production.customers_history, production.cities, production.states,
---              production.countries
--- rerunnable:  yes (an unchanged version is detected by its hash and left alone)
+-- reads:       production.customer_versions
+-- rerunnable:  yes (an unchanged version is recognised and left alone)
 -- =====================================================================
--- Dropped first: a full refresh runs this file once per batch in one transaction.
-DROP TABLE IF EXISTS incoming_customers;
-
-CREATE TEMPORARY TABLE incoming_customers ON COMMIT DROP AS
-WITH delivered AS (
-    SELECT
-        h.customer_id,
-        h.first_name,
-        h.last_name,
-        h.email,
-        h.phone,
-        h.registration_date,
-        ci.city_name AS city,
-        st.state_name AS state,
-        co.country_name AS country,
-        h.age_group,
-        CASE
-            WHEN h.age_group IN ('18-24', '25-34') THEN 'Young Adults'
-            WHEN h.age_group IN ('35-44', '45-54') THEN 'Middle Age'
-            WHEN h.age_group IN ('55-64', '65+') THEN 'Seniors'
-            ELSE 'Unknown'
-        END AS customer_segment
-    FROM production.customers_history AS h
-    LEFT JOIN production.cities AS ci ON h.city_id = ci.city_id
-    LEFT JOIN production.states AS st ON ci.state_id = st.state_id
-    LEFT JOIN production.countries AS co ON st.country_id = co.country_id
-    WHERE h.batch_id = current_setting('pipeline.batch_id')
-)
-
-SELECT
-    d.*,
-    md5(row(d.email, d.city, d.state, d.country, d.age_group, d.customer_segment)::text) AS attribute_hash
-FROM delivered AS d;
-
+-- Tracked (type 2): email, city, state, country, age group and the segment derived from it.
 UPDATE warehouse.dim_customers AS d
 SET
     valid_to = current_setting('pipeline.batch_id')::date,
     is_current = FALSE,
     updated_at = now()
-FROM incoming_customers AS i
+FROM production.customer_versions AS v
 WHERE
-    d.customer_id = i.customer_id
+    v.batch_id = current_setting('pipeline.batch_id')
+    AND d.customer_id = v.customer_id
     AND d.is_current
-    AND d.attribute_hash != i.attribute_hash;
+    AND (d.email, d.city, d.state, d.country, d.age_group)
+    IS DISTINCT FROM (v.email, v.city, v.state, v.country, v.age_group);
 
+-- Keys: the largest in use plus the row number in customer_id order. No sequence (a
+-- sequence reset in a transaction can, with wal_level = minimal, come back after a crash
+-- behind the keys it handed out), and a full refresh gives every version the same key.
 INSERT INTO warehouse.dim_customers (
-    customer_id, first_name, last_name, full_name, email, phone, registration_date,
-    city, state, country, age_group, customer_segment, attribute_hash,
-    valid_from, valid_to, is_current, batch_id
+    customer_key, customer_id, first_name, last_name, full_name, email, phone, registration_date,
+    city, state, country, age_group, customer_segment, valid_from, valid_to, is_current, batch_id
 )
 SELECT
-    i.customer_id,
-    i.first_name,
-    i.last_name,
-    i.first_name || ' ' || i.last_name,
-    i.email,
-    i.phone,
-    i.registration_date,
-    i.city,
-    i.state,
-    i.country,
-    i.age_group,
-    i.customer_segment,
-    i.attribute_hash,
+    coalesce((SELECT max(k.customer_key) FROM warehouse.dim_customers AS k), 0)
+    + row_number() OVER (ORDER BY v.customer_id),
+    v.customer_id,
+    v.first_name,
+    v.last_name,
+    v.first_name || ' ' || v.last_name,
+    v.email,
+    v.phone,
+    v.registration_date,
+    v.city,
+    v.state,
+    v.country,
+    v.age_group,
     CASE
-        WHEN
-            EXISTS (
-                SELECT FROM warehouse.dim_customers AS old
-                WHERE old.customer_id = i.customer_id
-            )
+        WHEN v.age_group IN ('18-24', '25-34') THEN 'Young Adults'
+        WHEN v.age_group IN ('35-44', '45-54') THEN 'Middle Age'
+        WHEN v.age_group IN ('55-64', '65+') THEN 'Seniors'
+        ELSE 'Unknown'
+    END,
+    CASE
+        WHEN EXISTS (SELECT FROM warehouse.dim_customers AS old WHERE old.customer_id = v.customer_id)
             THEN current_setting('pipeline.batch_id')::date
         ELSE date '1900-01-01'
     END,
     date '9999-12-31',
     TRUE,
-    current_setting('pipeline.batch_id')
-FROM incoming_customers AS i
+    v.batch_id
+FROM production.customer_versions AS v
 WHERE
-    NOT EXISTS (
+    v.batch_id = current_setting('pipeline.batch_id')
+    AND NOT EXISTS (
         SELECT FROM warehouse.dim_customers AS d
-        WHERE d.customer_id = i.customer_id AND d.is_current
-    )
-ORDER BY i.customer_id;
+        WHERE d.customer_id = v.customer_id AND d.is_current
+    );
 
+-- Type 1: the latest value on every version.
 UPDATE warehouse.dim_customers AS d
 SET
-    first_name = i.first_name,
-    last_name = i.last_name,
-    full_name = i.first_name || ' ' || i.last_name,
-    phone = i.phone,
-    registration_date = i.registration_date,
+    first_name = v.first_name,
+    last_name = v.last_name,
+    full_name = v.first_name || ' ' || v.last_name,
+    phone = v.phone,
+    registration_date = v.registration_date,
     updated_at = now()
-FROM incoming_customers AS i
+FROM production.customer_versions AS v
 WHERE
-    d.customer_id = i.customer_id
+    v.batch_id = current_setting('pipeline.batch_id')
+    AND d.customer_id = v.customer_id
     AND (d.first_name, d.last_name, d.phone, d.registration_date)
-    IS DISTINCT FROM (i.first_name, i.last_name, i.phone, i.registration_date);
+    IS DISTINCT FROM (v.first_name, v.last_name, v.phone, v.registration_date);

@@ -1,84 +1,109 @@
 -- =====================================================================
 -- 350_load_fact_sales_changes.sql
--- purpose:     the order lines whose fact row this batch must write: lines the
---              batch inserted or corrected, and every line of a transaction the
---              batch inserted or corrected. With each line, the day and customer
---              it had before and has after the change, and those customers' first
---              order day before the change, so that agg_daily_sales recomputes
---              only the days that moved
+-- purpose:     the fact row of every order line this batch inserted or corrected
+--              (and of every line of a transaction it corrected), joined to the
+--              customer and product versions valid on the order date (an as-of
+--              join on valid_from <= date < valid_to, never is_current, so history
+--              stays true after a customer moves or a price changes). With each line,
+--              the day, customer and transaction its fact has now, and both
+--              customers' first order day before this batch, so that 360 knows which
+--              facts to move, update or add and 370 which days to recompute.
 -- target:      staging.fact_sales_changes
 -- grain:       one row per item_id to (re)load
 -- reads:       production.transaction_items, production.transactions,
---              warehouse.fact_sales, warehouse.dim_customers, warehouse.dim_date
+--              warehouse.dim_customers, warehouse.dim_products, warehouse.fact_sales,
+--              warehouse.customer_first_orders
 -- rerunnable:  yes (rebuilt each time)
 -- =====================================================================
+-- A CREATE TABLE AS, which PostgreSQL runs on parallel workers (an INSERT never is).
 DROP TABLE IF EXISTS staging.fact_sales_changes;
 
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+
 CREATE UNLOGGED TABLE staging.fact_sales_changes AS
-WITH changed_items AS (
-    SELECT
-        ti.item_id,
-        ti.transaction_id
+WITH changed_lines AS (
+    SELECT ti.*
     FROM production.transaction_items AS ti
-    WHERE ti.last_batch_id = current_setting('pipeline.batch_id')
-    UNION ALL
+    WHERE
+        ti.last_batch_id = current_setting('pipeline.batch_id')
+        OR ti.transaction_id IN (
+            SELECT t.transaction_id
+            FROM production.transactions AS t
+            WHERE t.last_batch_id = current_setting('pipeline.batch_id')
+        )
+),
+
+fact_rows AS (
     SELECT
         ti.item_id,
-        ti.transaction_id
-    FROM production.transactions AS t
-    INNER JOIN production.transaction_items AS ti ON t.transaction_id = ti.transaction_id
-    WHERE
-        t.last_batch_id = current_setting('pipeline.batch_id')
-        AND ti.last_batch_id != current_setting('pipeline.batch_id')
+        ti.transaction_id,
+        (
+            extract(YEAR FROM t.transaction_date) * 10000
+            + extract(MONTH FROM t.transaction_date) * 100
+            + extract(DAY FROM t.transaction_date)
+        )::integer AS date_key,
+        dc.customer_key,
+        dp.product_key,
+        t.payment_method_id AS payment_method_key,
+        t.transaction_time,
+        ti.quantity,
+        ti.unit_price,
+        ti.discount_percentage,
+        round(ti.quantity * ti.unit_price, 2) AS gross_amount,
+        ti.line_total AS net_amount,
+        round(ti.quantity * dp.cost, 2) AS cost_amount,
+        t.customer_id
+    FROM changed_lines AS ti
+    INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    INNER JOIN warehouse.dim_customers AS dc
+        ON
+            t.customer_id = dc.customer_id
+            AND t.transaction_date >= dc.valid_from
+            AND t.transaction_date < dc.valid_to
+    INNER JOIN warehouse.dim_products AS dp
+        ON
+            ti.product_id = dp.product_id
+            AND t.transaction_date >= dp.valid_from
+            AND t.transaction_date < dp.valid_to
 ),
 
-changes AS (
+-- The facts these lines have now (looked up by item_id: a line may have moved to another
+-- transaction), with their customer.
+facts_now AS (
     SELECT
-        c.item_id,
-        t.transaction_date AS new_sales_date,
-        t.customer_id AS new_customer_id,
-        dd.full_date AS old_sales_date,
-        dc.customer_id AS old_customer_id
-    FROM changed_items AS c
-    INNER JOIN production.transactions AS t ON c.transaction_id = t.transaction_id
-    LEFT JOIN warehouse.fact_sales AS f ON c.item_id = f.item_id
-    LEFT JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
-    LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+        f.item_id,
+        f.transaction_id,
+        f.date_key,
+        dc.customer_id
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE f.item_id IN (SELECT c.item_id FROM changed_lines AS c)
 ),
 
--- First order of each touched customer: one probe of fact_sales_customer_key_date_key_idx
--- per customer version, so a daily batch does not read the customers' whole history.
-first_orders AS (
+first_orders_before AS (
     SELECT
-        dc.customer_id,
-        min(v.first_date_key) AS first_date_key
-    FROM warehouse.dim_customers AS dc
-    CROSS JOIN
-        LATERAL (
-            SELECT min(f.date_key) AS first_date_key
-            FROM warehouse.fact_sales AS f
-            WHERE f.customer_key = dc.customer_key
-        ) AS v
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.customer_first_orders AS fo
     WHERE
-        dc.customer_id IN (
-            SELECT ch.new_customer_id FROM changes AS ch
-            UNION
-            SELECT ch.old_customer_id FROM changes AS ch
-        )
-    GROUP BY dc.customer_id
-    HAVING min(v.first_date_key) IS NOT NULL
+        fo.customer_id IN (SELECT r.customer_id FROM fact_rows AS r)
+        OR fo.customer_id IN (SELECT n.customer_id FROM facts_now AS n)
 )
 
 SELECT
-    ch.item_id,
-    ch.new_sales_date,
-    ch.new_customer_id,
-    ch.old_sales_date,
-    ch.old_customer_id,
-    new_first.first_date_key AS new_customer_first_date_key,
-    old_first.first_date_key AS old_customer_first_date_key
-FROM changes AS ch
-LEFT JOIN first_orders AS new_first ON ch.new_customer_id = new_first.customer_id
-LEFT JOIN first_orders AS old_first ON ch.old_customer_id = old_first.customer_id;
+    r.*,
+    n.transaction_id AS fact_transaction_id,
+    n.date_key AS fact_date_key,
+    n.customer_id AS fact_customer_id,
+    new_first.first_date_key AS customer_first_date_key_before,
+    old_first.first_date_key AS fact_customer_first_date_key_before
+FROM fact_rows AS r
+LEFT JOIN facts_now AS n ON r.item_id = n.item_id
+LEFT JOIN first_orders_before AS new_first ON r.customer_id = new_first.customer_id
+LEFT JOIN first_orders_before AS old_first ON n.customer_id = old_first.customer_id;
+
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 
 ANALYZE staging.fact_sales_changes;

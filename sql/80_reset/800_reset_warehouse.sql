@@ -1,20 +1,23 @@
 -- =====================================================================
 -- 800_reset_warehouse.sql
--- purpose:     empty the warehouse so it can be rebuilt from production
---              (run --full-refresh). Runs in the same transaction as the rebuild,
---              so readers see the old warehouse until the new one commits. Views
---              are untouched (TRUNCATE, never DROP ... CASCADE).
+-- purpose:     empty the warehouse so it can be rebuilt from production (run
+--              --full-refresh, and the reload). DELETE, not TRUNCATE: TRUNCATE would
+--              lock BI readers out until the rebuild commits; with DELETE they keep
+--              reading the old warehouse until the new one commits, and are never
+--              blocked. The calendar stays (its days do not depend on the data), and
+--              so do the views (never DROP ... CASCADE).
 -- target:      warehouse.fact_sales, warehouse.agg_daily_sales, warehouse.dim_customers,
---              warehouse.dim_products, warehouse.dim_payment_methods, warehouse.dim_date
+--              warehouse.dim_products, warehouse.dim_payment_methods
 -- grain:       whole tables
 -- reads:       (none)
 -- rerunnable:  yes
 -- =====================================================================
-TRUNCATE
-warehouse.fact_sales,
-warehouse.agg_daily_sales,
-warehouse.dim_customers,
-warehouse.dim_products,
-warehouse.dim_payment_methods,
-warehouse.dim_date
-RESTART IDENTITY;
+DELETE FROM warehouse.agg_daily_sales;
+
+DELETE FROM warehouse.fact_sales;
+
+DELETE FROM warehouse.dim_customers;
+
+DELETE FROM warehouse.dim_products;
+
+DELETE FROM warehouse.dim_payment_methods;

@@ -2,9 +2,12 @@
 -- 810_reset_production.sql
 -- purpose:     forget every loaded batch so that all batches under data/raw are
 --              loaded again from their files (run --reload BATCH). Runs in the same
---              transaction as the reload: readers see the old warehouse until the
---              new one commits. Run history (pipeline.runs, pipeline.steps) is kept.
--- target:      production.*, staging.transaction_items_waiting, pipeline.loaded_files,
+--              transaction as the reload: if it fails, nothing changed. BI readers
+--              cannot read production or pipeline, so TRUNCATE locks none of them
+--              out (the warehouse is emptied by 800 with DELETE). Run history
+--              (pipeline.runs, pipeline.steps) is kept.
+-- target:      production.*, staging.transactions_waiting,
+--              staging.transaction_items_waiting, pipeline.loaded_files,
 --              pipeline.batches, pipeline.rejected_rows, pipeline.reconciliation
 -- grain:       whole tables
 -- reads:       (none)
@@ -25,9 +28,9 @@ production.sub_categories,
 production.categories,
 production.brands,
 production.suppliers,
+staging.transactions_waiting,
 staging.transaction_items_waiting,
 pipeline.loaded_files,
 pipeline.batches,
 pipeline.rejected_rows,
-pipeline.reconciliation
-RESTART IDENTITY;
+pipeline.reconciliation;

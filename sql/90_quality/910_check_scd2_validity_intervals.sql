@@ -6,7 +6,9 @@
 --              and only the open version is current
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per offending version
--- reads:       warehouse.dim_customers, warehouse.dim_products
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.dim_customers, warehouse.dim_products
+-- scope:       customers and products with a version from the batches in
+--              pipeline.check_scope_batch_ids() (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -19,6 +21,10 @@ WITH versions AS (
         d.valid_to,
         d.is_current
     FROM warehouse.dim_customers AS d
+    WHERE d.customer_id IN (
+        SELECT s.customer_id FROM warehouse.dim_customers AS s
+        WHERE s.batch_id = any(pipeline.check_scope_batch_ids())
+    )
     UNION ALL
     SELECT
         'dim_products',
@@ -28,6 +34,10 @@ WITH versions AS (
         d.valid_to,
         d.is_current
     FROM warehouse.dim_products AS d
+    WHERE d.product_id IN (
+        SELECT s.product_id FROM warehouse.dim_products AS s
+        WHERE s.batch_id = any(pipeline.check_scope_batch_ids())
+    )
 ),
 
 chained AS (

@@ -6,8 +6,8 @@
 --              incremental load
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
--- reads:       pipeline.check_scope_batch_ids(), warehouse.agg_daily_sales, warehouse.fact_sales, warehouse.dim_date,
---              warehouse.dim_customers
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.agg_daily_sales, warehouse.fact_sales,
+--              warehouse.dim_date, warehouse.dim_customers, warehouse.customer_first_orders
 -- scope:       days with facts of the batches in pipeline.check_scope_batch_ids(), or whose
 --              aggregate changed since pipeline.check_since()
 --              (every day when unset)
@@ -43,17 +43,10 @@ lines AS (
 -- First order over all of a customer's history, not only the days in scope.
 first_orders AS (
     SELECT
-        dc.customer_id,
-        min(v.first_date_key) AS first_date_key
-    FROM warehouse.dim_customers AS dc
-    CROSS JOIN
-        LATERAL (
-            SELECT min(f.date_key) AS first_date_key
-            FROM warehouse.fact_sales AS f
-            WHERE f.customer_key = dc.customer_key
-        ) AS v
-    WHERE dc.customer_id IN (SELECT l.customer_id FROM lines AS l)
-    GROUP BY dc.customer_id
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.customer_first_orders AS fo
+    WHERE fo.customer_id IN (SELECT l.customer_id FROM lines AS l)
 ),
 
 expected AS (

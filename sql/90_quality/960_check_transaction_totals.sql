@@ -23,6 +23,7 @@ WITH transactions_in_scope AS (
     WHERE ti.last_batch_id = any(pipeline.check_scope_batch_ids())
 ),
 
+-- Orders known to be incomplete: a line was quarantined or is still waiting.
 incomplete AS (
     SELECT pipeline.trim_to_null(r.raw_row ->> 'transaction_id') AS transaction_id
     FROM pipeline.rejected_rows AS r
@@ -30,29 +31,29 @@ incomplete AS (
     UNION
     SELECT pipeline.trim_to_null(w.transaction_id)
     FROM staging.transaction_items_waiting AS w
+),
+
+line_sums AS (
+    SELECT
+        ti.transaction_id,
+        count(*) AS loaded_items,
+        sum(ti.line_total) AS items_total
+    FROM production.transaction_items AS ti
+    WHERE ti.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
+    GROUP BY ti.transaction_id
 )
 
 SELECT
     t.transaction_id,
     t.transaction_date,
     t.total_amount,
-    ls.loaded_items,
-    ls.items_total,
-    t.total_amount - ls.items_total AS difference
-FROM transactions_in_scope AS s
-INNER JOIN production.transactions AS t ON s.transaction_id = t.transaction_id
-CROSS JOIN
-    LATERAL (
-        SELECT
-            count(*) AS loaded_items,
-            coalesce(sum(ti.line_total), 0) AS items_total
-        FROM production.transaction_items AS ti
-        WHERE ti.transaction_id = t.transaction_id
-    ) AS ls
+    coalesce(ls.loaded_items, 0) AS loaded_items,
+    coalesce(ls.items_total, 0) AS items_total,
+    t.total_amount - coalesce(ls.items_total, 0) AS difference
+FROM production.transactions AS t
+LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
 WHERE
-    abs(t.total_amount - ls.items_total) > 0.01
-    AND NOT EXISTS (
-        SELECT FROM incomplete AS i
-        WHERE i.transaction_id = t.transaction_id
-    )
+    t.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
+    AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
+    AND t.transaction_id NOT IN (SELECT i.transaction_id FROM incomplete AS i WHERE i.transaction_id IS NOT NULL)
 ORDER BY t.transaction_id;

@@ -1,5 +1,5 @@
 -- =====================================================================
--- 040_grant_bi_reader.sql
+-- 080_grant_bi_reader.sql
 -- purpose:     read-only access for BI tools: bi_reader may read warehouse and
 --              analytics, nothing else, and write nowhere. The role itself is
 --              created by an administrator (the embedded server does it for you);

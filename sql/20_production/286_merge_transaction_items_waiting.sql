@@ -1,9 +1,9 @@
 -- =====================================================================
--- 285_merge_transaction_items_waiting.sql
--- purpose:     keep exactly the item rows still waiting for their transaction:
---              drop the ones resolved in this batch, add this batch's new ones
+-- 286_merge_transaction_items_waiting.sql
+-- purpose:     keep exactly the transaction_items rows still waiting for their transaction:
+--              drop the ones this batch resolved, add this batch's new ones
 -- target:      staging.transaction_items_waiting
--- grain:       one row per raw item row still waiting
+-- grain:       one row per raw transaction_items row still waiting
 -- reads:       staging.transaction_items_checked, staging.transaction_items
 -- rerunnable:  yes (the result depends only on the checked outcomes)
 -- =====================================================================
@@ -17,8 +17,8 @@ WHERE NOT EXISTS (
 );
 
 INSERT INTO staging.transaction_items_waiting (
-    item_id, transaction_id, product_id, quantity, unit_price, discount_percentage,
-    line_total, batch_id, source_file, line_number, loaded_at
+    item_id, transaction_id, product_id, quantity, unit_price, discount_percentage, line_total,
+    batch_id, line_number, loaded_at
 )
 SELECT
     s.item_id,
@@ -28,12 +28,11 @@ SELECT
     s.unit_price,
     s.discount_percentage,
     s.line_total,
-    s.batch_id,
-    s.source_file,
+    c.batch_id,
     s.line_number,
-    s.loaded_at
+    now()
 FROM staging.transaction_items AS s
 INNER JOIN staging.transaction_items_checked AS c
-    ON s.batch_id = c.batch_id AND s.line_number = c.line_number
+    ON c.batch_id = current_setting('pipeline.batch_id') AND s.line_number = c.line_number
 WHERE c.outcome = 'waiting'
 ON CONFLICT ON CONSTRAINT transaction_items_waiting_pkey DO NOTHING;

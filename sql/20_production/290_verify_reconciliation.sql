@@ -1,18 +1,18 @@
 -- =====================================================================
--- 290_check_reconciliation.sql
+-- 290_verify_reconciliation.sql
 -- purpose:     fail the production stage (and so roll it back) when any file of
---              the batch does not balance, or when the waiting table does not hold
+--              the batch does not balance, or when a waiting table does not hold
 --              exactly the rows the reconciliation says are waiting
 -- target:      (none: raises an error on a mismatch)
--- grain:       one check per batch
--- reads:       pipeline.reconciliation, staging.transaction_items_waiting
+-- grain:       one verification per batch
+-- reads:       pipeline.reconciliation, staging.transactions_waiting,
+--              staging.transaction_items_waiting
 -- rerunnable:  yes (reads only)
 -- =====================================================================
 DO $$
 DECLARE
     unbalanced record;
-    waiting_rows bigint;
-    waiting_expected bigint;
+    waiting record;
 BEGIN
     SELECT r.* INTO unbalanced
     FROM pipeline.reconciliation AS r
@@ -32,13 +32,23 @@ BEGIN
             HINT = 'A transformation dropped or duplicated rows; compare staging.*_checked with staging.';
     END IF;
 
-    SELECT count(*) INTO waiting_rows FROM staging.transaction_items_waiting;
-    SELECT r.waiting_out INTO waiting_expected
-    FROM pipeline.reconciliation AS r
-    WHERE r.batch_id = current_setting('pipeline.batch_id') AND r.source_file = 'transaction_items.csv';
-
-    IF waiting_rows != waiting_expected THEN
-        RAISE EXCEPTION 'reconciliation failed: % item rows waiting, % expected', waiting_rows, waiting_expected;
-    END IF;
+    FOR waiting IN
+        SELECT
+            r.source_file,
+            r.waiting_out AS expected,
+            CASE r.source_file
+                WHEN 'transactions.csv' THEN (SELECT count(*) FROM staging.transactions_waiting)
+                ELSE (SELECT count(*) FROM staging.transaction_items_waiting)
+            END AS held
+        FROM pipeline.reconciliation AS r
+        WHERE
+            r.batch_id = current_setting('pipeline.batch_id')
+            AND r.source_file IN ('transactions.csv', 'transaction_items.csv')
+    LOOP
+        IF waiting.held != waiting.expected THEN
+            RAISE EXCEPTION 'reconciliation failed: % % rows waiting, % expected',
+                waiting.held, waiting.source_file, waiting.expected;
+        END IF;
+    END LOOP;
 END
 $$;

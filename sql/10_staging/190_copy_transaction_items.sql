@@ -1,12 +1,12 @@
 -- =====================================================================
--- 180_copy_transaction_items.sql
+-- 190_copy_transaction_items.sql
 -- purpose:     load data/raw/<batch>/transaction_items.csv into staging with COPY; the header
 --              must match the column list exactly (HEADER MATCH names the column
---              that differs). The orchestrator streams the file as STDIN; `render`
---              prints this as a psql \copy line.
+--              that differs). The orchestrator streams the file as STDIN, hashing and
+--              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.transaction_items
--- grain:       one row per data line of the file
--- reads:       data/raw/<batch>/transaction_items.csv
+-- grain:       one row per record of the file
+-- reads:       data/raw/<batch>/transaction_items.csv, pipeline.loaded_files
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.transaction_items RESTART IDENTITY;
@@ -22,5 +22,8 @@ COPY staging.transaction_items (
 )
 FROM STDIN
 WITH (FORMAT csv, HEADER MATCH);
+
+-- Only when a quoted value spans lines: number the rows as an editor shows the lines.
+SELECT pipeline.number_lines_as_in_editor('staging.transaction_items', 'transaction_items.csv');
 
 ANALYZE staging.transaction_items;

@@ -1,12 +1,12 @@
 -- =====================================================================
--- 170_copy_transactions.sql
+-- 180_copy_transactions.sql
 -- purpose:     load data/raw/<batch>/transactions.csv into staging with COPY; the header
 --              must match the column list exactly (HEADER MATCH names the column
---              that differs). The orchestrator streams the file as STDIN; `render`
---              prints this as a psql \copy line.
+--              that differs). The orchestrator streams the file as STDIN, hashing and
+--              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.transactions
--- grain:       one row per data line of the file
--- reads:       data/raw/<batch>/transactions.csv
+-- grain:       one row per record of the file
+-- reads:       data/raw/<batch>/transactions.csv, pipeline.loaded_files
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.transactions RESTART IDENTITY;
@@ -22,5 +22,8 @@ COPY staging.transactions (
 )
 FROM STDIN
 WITH (FORMAT csv, HEADER MATCH);
+
+-- Only when a quoted value spans lines: number the rows as an editor shows the lines.
+SELECT pipeline.number_lines_as_in_editor('staging.transactions', 'transactions.csv');
 
 ANALYZE staging.transactions;

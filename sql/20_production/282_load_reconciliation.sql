@@ -1,5 +1,5 @@
 -- =====================================================================
--- 280_load_reconciliation.sql
+-- 282_load_reconciliation.sql
 -- purpose:     prove that no row was lost: for each file of the batch, count the
 --              rows COPY read (the ledger), the rows in staging, the rows retried
 --              from earlier batches, and every outcome the checked tables decided
@@ -7,9 +7,9 @@
 -- grain:       one row per batch and file
 -- reads:       pipeline.loaded_files, staging.customers, staging.products,
 --              staging.transactions, staging.transaction_items,
---              staging.transaction_items_waiting, staging.customers_checked,
---              staging.products_checked, staging.transactions_checked,
---              staging.transaction_items_checked
+--              staging.transactions_waiting, staging.transaction_items_waiting,
+--              staging.customers_checked, staging.products_checked,
+--              staging.transactions_checked, staging.transaction_items_checked
 -- rerunnable:  yes (upsert on batch and file)
 -- =====================================================================
 INSERT INTO pipeline.reconciliation (
@@ -19,21 +19,18 @@ INSERT INTO pipeline.reconciliation (
 WITH staged AS (
     SELECT
         'customers.csv' AS source_file,
-        count(*) AS raw_rows,
+        (SELECT count(*) FROM staging.customers) AS raw_rows,
         0 AS waiting_in
-    FROM staging.customers
     UNION ALL
     SELECT
         'products.csv',
-        count(*),
+        (SELECT count(*) FROM staging.products),
         0
-    FROM staging.products
     UNION ALL
     SELECT
         'transactions.csv',
-        count(*),
-        0
-    FROM staging.transactions
+        (SELECT count(*) FROM staging.transactions),
+        (SELECT count(*) FROM staging.transactions_waiting)
     UNION ALL
     SELECT
         'transaction_items.csv',
@@ -102,4 +99,4 @@ ON CONFLICT ON CONSTRAINT reconciliation_pkey DO UPDATE SET
     superseded = excluded.superseded,
     quarantined = excluded.quarantined,
     waiting_out = excluded.waiting_out,
-    reconciled_at = now();
+    reconciled_at = excluded.reconciled_at;

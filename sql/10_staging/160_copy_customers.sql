@@ -1,12 +1,12 @@
 -- =====================================================================
--- 150_copy_customers.sql
+-- 160_copy_customers.sql
 -- purpose:     load data/raw/<batch>/customers.csv into staging with COPY; the header
 --              must match the column list exactly (HEADER MATCH names the column
---              that differs). The orchestrator streams the file as STDIN; `render`
---              prints this as a psql \copy line.
+--              that differs). The orchestrator streams the file as STDIN, hashing and
+--              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.customers
--- grain:       one row per data line of the file
--- reads:       data/raw/<batch>/customers.csv
+-- grain:       one row per record of the file
+-- reads:       data/raw/<batch>/customers.csv, pipeline.loaded_files
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.customers RESTART IDENTITY;
@@ -25,5 +25,8 @@ COPY staging.customers (
 )
 FROM STDIN
 WITH (FORMAT csv, HEADER MATCH);
+
+-- Only when a quoted value spans lines: number the rows as an editor shows the lines.
+SELECT pipeline.number_lines_as_in_editor('staging.customers', 'customers.csv');
 
 ANALYZE staging.customers;

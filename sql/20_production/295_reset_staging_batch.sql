@@ -1,0 +1,25 @@
+-- =====================================================================
+-- 295_reset_staging_batch.sql
+-- purpose:     production now holds the batch: empty staging and drop the batch's
+--              scratch tables, in the same transaction, so the space is free when
+--              the stage commits and nothing outlives its batch (the waiting tables
+--              keep what later batches retry). To rerun a step, stage the batch again
+--              (`run --select staging`) or render the stage.
+-- target:      staging.customers, staging.products, staging.transactions,
+--              staging.transaction_items, staging.customers_checked,
+--              staging.products_checked, staging.transactions_cleaned,
+--              staging.transactions_checked, staging.transaction_items_cleaned,
+--              staging.transaction_items_checked
+-- grain:       whole tables
+-- reads:       (none)
+-- rerunnable:  yes
+-- =====================================================================
+TRUNCATE staging.customers, staging.products, staging.transactions, staging.transaction_items;
+
+DROP TABLE IF EXISTS
+staging.customers_checked,
+staging.products_checked,
+staging.transactions_cleaned,
+staging.transactions_checked,
+staging.transaction_items_cleaned,
+staging.transaction_items_checked;

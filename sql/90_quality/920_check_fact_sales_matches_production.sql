@@ -1,0 +1,93 @@
+-- =====================================================================
+-- 920_check_fact_sales_matches_production.sql
+-- purpose:     every fact is its production order line: the same transaction, day,
+--              quantity and amount, and the customer and product versions valid on
+--              its order date (the version's natural id is the line's, and its
+--              validity covers the date; 910 proves versions never overlap, so that
+--              version is the only one); and every order line of a complete batch
+--              has its fact. One pass over the facts and lines checks both.
+-- target:      (none: returns offending rows; zero rows is a pass)
+-- grain:       one row per order line or fact that does not match
+-- reads:       pipeline.check_scope_batch_ids(), warehouse.fact_sales, warehouse.dim_customers,
+--              warehouse.dim_products, production.transaction_items,
+--              production.transactions, pipeline.batches
+-- scope:       facts and order lines of the batches in pipeline.check_scope_batch_ids()
+--              (all when unset)
+-- rerunnable:  yes (read only)
+-- severity:    error
+-- =====================================================================
+WITH lines_in_scope AS (
+    SELECT
+        ti.item_id,
+        ti.transaction_id,
+        ti.product_id,
+        ti.quantity,
+        ti.line_total,
+        t.customer_id,
+        t.transaction_date,
+        b.status = 'complete' AS is_settled
+    FROM production.transaction_items AS ti
+    INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    LEFT JOIN pipeline.batches AS b ON ti.last_batch_id = b.batch_id
+    WHERE
+        ti.last_batch_id = any(pipeline.check_scope_batch_ids())
+        OR t.last_batch_id = any(pipeline.check_scope_batch_ids())
+),
+
+facts_in_scope AS (
+    SELECT
+        f.item_id,
+        f.transaction_id,
+        f.date_key,
+        f.quantity,
+        f.net_amount,
+        dc.customer_id AS version_customer_id,
+        dc.valid_from AS customer_valid_from,
+        dc.valid_to AS customer_valid_to,
+        dp.product_id AS version_product_id,
+        dp.valid_from AS product_valid_from,
+        dp.valid_to AS product_valid_to
+    FROM warehouse.fact_sales AS f
+    LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    LEFT JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key
+    WHERE
+        f.batch_id = any(pipeline.check_scope_batch_ids())
+        OR f.item_id IN (SELECT l.item_id FROM lines_in_scope AS l)
+),
+
+compared AS (
+    SELECT
+        coalesce(l.item_id, f.item_id) AS item_id,
+        CASE
+            WHEN l.item_id IS NULL THEN 'fact without a production line'
+            WHEN f.item_id IS NULL THEN 'production line without a fact'
+            WHEN f.transaction_id != l.transaction_id THEN 'fact in another transaction'
+            WHEN f.date_key != to_char(l.transaction_date, 'YYYYMMDD')::integer THEN 'fact on another day'
+            WHEN (f.quantity, f.net_amount) IS DISTINCT FROM (l.quantity, l.line_total) THEN 'different amount'
+            WHEN f.version_customer_id IS DISTINCT FROM l.customer_id THEN 'customer version of another customer'
+            WHEN
+                NOT (l.transaction_date >= f.customer_valid_from AND l.transaction_date < f.customer_valid_to)
+                THEN 'customer version not valid on the order date'
+            WHEN f.version_product_id IS DISTINCT FROM l.product_id THEN 'product version of another product'
+            WHEN
+                NOT (l.transaction_date >= f.product_valid_from AND l.transaction_date < f.product_valid_to)
+                THEN 'product version not valid on the order date'
+        END AS problem,
+        l.is_settled,
+        l.transaction_date,
+        l.line_total AS production_line_total,
+        f.net_amount AS fact_net_amount
+    FROM lines_in_scope AS l
+    FULL OUTER JOIN facts_in_scope AS f ON l.item_id = f.item_id
+)
+
+SELECT
+    c.item_id,
+    c.problem,
+    c.transaction_date,
+    c.production_line_total,
+    c.fact_net_amount
+FROM compared AS c
+-- a line of a batch whose warehouse stage has not run yet has no fact yet
+WHERE c.problem IS NOT NULL AND (c.problem != 'production line without a fact' OR c.is_settled)
+ORDER BY c.item_id;
