@@ -19,7 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batches", type=int, default=1,
                         help="first (historical) batch plus one batch per following day")
     parser.add_argument("--defect-rate", type=float, default=0.01,
-                        help="share of rows per file given a defect (0 = clean)")
+                        help="expected share of rows given a defect (0 = clean)")
+    parser.add_argument("--every-defect", action="store_true",
+                        help="also at least one row of each defect kind in every file of "
+                             "every batch, even at --defect-rate 0 (for tests)")
     parser.add_argument("--first-batch", type=date.fromisoformat, default=date(2024, 12, 31),
                         help="as-of date of the first batch (YYYY-MM-DD)")
     parser.add_argument("--out", type=Path, default=Path("data/raw"))
@@ -30,7 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = generate(args.out, scale=args.scale, seed=args.seed, batches=args.batches,
                          defect_rate=args.defect_rate, first_batch=args.first_batch,
-                         progress=lambda message: print(message, file=sys.stderr))
+                         progress=lambda message: print(message, file=sys.stderr),
+                         every_defect=args.every_defect)
+    except FileExistsError as error:  # a batch folder of another data set: says what to do
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"error: cannot write under {args.out}: {error}", file=sys.stderr)
         return 1

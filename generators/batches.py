@@ -2,6 +2,8 @@
 
 import json
 import multiprocessing
+import os
+import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,6 +21,10 @@ CHUNK = 100_000  # transactions per bulk chunk; fixed so output never depends on
 WORKERS = 2
 TAIL_DAYS = 7  # last days of the first batch generated like a daily batch
 REDELIVERY_POOL = 5000  # most recent clean sales rows kept for re-delivery and corrections
+# Recorded in every manifest. Bump it whenever the same parameters give other bytes: folders
+# written by another version are then refused instead of being extended with batches that
+# continue a different history.
+GENERATOR_VERSION = 2
 Arrays = dict[str, np.ndarray]
 
 
@@ -38,8 +44,11 @@ def window_start(first_batch: date) -> date:
         return first_batch.replace(year=first_batch.year - 2, day=28) + timedelta(days=1)
 
 
-def _open(path: Path, file: str) -> BinaryIO:
-    handle = open(path / file, "wb")  # noqa: SIM115 - closed by the caller's with-block
+def _open(folder: Path | None, file: str) -> BinaryIO:
+    """The CSV file with its header; os.devnull when the batch is kept as it is."""
+    if folder is None:
+        return open(os.devnull, "wb")  # noqa: SIM115 - closed by the caller's with-block
+    handle = open(folder / file, "wb")  # noqa: SIM115 - closed by the caller's with-block
     handle.write(cat.HEADERS[file].encode() + b"\n")
     return handle
 
@@ -53,9 +62,14 @@ def _concat(parts: list[Arrays | None]) -> Arrays:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _entity_file(rng: np.random.Generator, folder: Path, file: str, pools: dict,
-                 state: Arrays, rows: np.ndarray, fresh: int, asof: int, rate: float) -> dict:
-    """Write customers/products rows `rows` (the first `fresh` ones new or changed)."""
+def _entity_file(rng: np.random.Generator, folder: Path | None, file: str, pools: dict,
+                 state: Arrays, rows: np.ndarray, fresh: int, asof: int, rate: float,
+                 every_kind: bool) -> dict:
+    """Write customers/products rows `rows` (the first `fresh` ones new or changed).
+
+    With folder None nothing is rendered, but the random draws and the state change as
+    when writing, so the batches after a kept one come out the same.
+    """
     s = ent.take(state, rows)
     fresh_mask = np.arange(len(rows)) < fresh
     if file == "customers.csv":
@@ -63,7 +77,7 @@ def _entity_file(rng: np.random.Generator, folder: Path, file: str, pools: dict,
     else:
         hosts = fresh_mask & ~s["sold"]
     kind, dups = dfx.choose(rng, len(rows), file, rate=rate, hosts=hosts,
-                            dup_ok=fresh_mask, ensure_min=True)
+                            dup_ok=fresh_mask, every_kind=every_kind)
     if file == "customers.csv":
         fields = ent.customer_fields(pools, s)
         dfx.apply_customers(rng, fields, kind, lambda i: ent.customer_email(pools, s, i), asof)
@@ -71,28 +85,99 @@ def _entity_file(rng: np.random.Generator, folder: Path, file: str, pools: dict,
         fields = ent.product_fields(pools, s)
         dfx.apply_products(rng, fields, kind, s["price"], s["cost"])
     state["tainted"][rows[kind >= 0]] = True
-    order = dfx.order_with_duplicates(len(rows), dups)
+    if folder is not None:
+        _write_rows(folder, file, fields, dfx.order_with_duplicates(len(rows), dups), len(rows))
+    return {"rows": len(rows) + len(dups), "defects": dfx.counts(file, kind, dups)}
+
+
+def _write_rows(folder: Path, file: str, fields: list, order: np.ndarray | None,
+                n: int) -> None:
     with _open(folder, file) as handle:
         step = 500_000
         if order is None:
-            order = np.arange(len(rows))
+            order = np.arange(n)
         for a in range(0, len(order), step):  # bounded memory at large scales
             part = order[a:a + step]
             lo, hi = int(part.min()), int(part.max()) + 1
             sub = [[(m[lo:hi], k[lo:hi]) for m, k in f] for f in fields]
             handle.write(r.render(sub, part - lo))
-    return {"rows": len(rows) + len(dups), "defects": dfx.counts(file, kind, dups)}
 
+
+def _kept(folder: Path, params: dict) -> bool:
+    """Whether folder already holds this batch (then it is never rewritten).
+
+    False when there is no folder or an empty one. A batch's bytes are a function of the
+    parameters its manifest records, so comparing those tells a batch of this data set from
+    one of another without regenerating it. Anything else raises FileExistsError: mixing
+    two data sets, or rewriting a batch the pipeline may have loaded, is never right.
+    """
+    if not folder.exists() or (folder.is_dir() and not any(folder.iterdir())):
+        return False
+    advice = (f"Batch folders are never rewritten: generate into another folder (--out), "
+              f"or delete {folder} (and any later batch folders of the same data set) to "
+              f"generate it again.")
+    try:
+        found = json.loads((folder / "_manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise FileExistsError(f"{folder} exists but has no readable _manifest.json: it was "
+                              f"not written by this generator. {advice}") from None
+    differs = [f"{key} {found.get(key, 'missing')} there, {value} now"
+               for key, value in params.items() if found.get(key) != value]
+    if differs:
+        version = ("" if found.get("generator_version") == GENERATOR_VERSION
+                   else ", written by another version of the generator")
+        raise FileExistsError(f"{folder} holds a batch of another data set "
+                              f"({'; '.join(differs)}{version}). {advice}")
+    missing = [file for file in cat.FILES if not (folder / file).is_file()]
+    if missing:
+        raise FileExistsError(f"{folder} lacks {', '.join(missing)}. {advice}")
+    return True
+
+
+def _scratch(folder: Path) -> Path:
+    """An empty hidden folder next to `folder` to write the batch in (the pipeline skips
+    dot-folders), so an interrupted run never leaves half a batch under the batch's name."""
+    work = folder.with_name(f".{folder.name}.partial")
+    if work.exists():
+        shutil.rmtree(work)  # left by an interrupted run: never a finished batch
+    work.mkdir(parents=True)
+    return work
+
+
+def _publish(work: Path, folder: Path) -> None:
+    if folder.is_dir():
+        folder.rmdir()  # empty, as _kept found it
+    work.rename(folder)
 
 
 def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1,
              defect_rate: float = 0.01, first_batch: date = date(2024, 12, 31),
-             progress: Callable[[str], None] | None = None) -> list[Path]:
-    """Write `batches` batch folders under out_dir and return their paths in as-of order."""
+             progress: Callable[[str], None] | None = None,
+             every_defect: bool = False) -> list[Path]:
+    """Write `batches` batch folders under out_dir and return their paths in as-of order.
+
+    Batch k depends only on (seed, scale, defect_rate, every_defect, first_batch, k), never
+    on how many batches follow, so asking for more batches appends days. A folder that
+    already holds its batch is kept byte for byte (its state is still computed, for the
+    batches after it); one that holds anything else raises FileExistsError.
+    defect_rate is the expected share of rows with a defect; every_defect (for tests) adds
+    at least one row of each defect kind to every file of every batch, as far as the file
+    has rows that may carry one: new or changed customers who never buy, products never
+    sold, the day's own sales (a small daily file may have fewer such rows than kinds).
+    """
     say = progress or (lambda _message: None)
     out_dir = Path(out_dir)
-    pools = ent.build_pools(seed)
+    scale, defect_rate = float(scale), float(defect_rate)  # 1 and 1.0: the same manifest
     asof0 = r.day_number(first_batch)
+
+    def params(k: int) -> dict:
+        return {"seed": seed, "scale": scale, "defect_rate": defect_rate,
+                "every_defect": every_defect, "batch_index": k,
+                "generator_version": GENERATOR_VERSION}
+
+    # every folder is checked before anything is written: a refusal changes nothing
+    kept = [_kept(out_dir / r.iso(asof0 + k), params(k)) for k in range(batches)]
+    pools = ent.build_pools(seed)
     start = r.day_number(window_start(first_batch))
     n_customers = max(round(1000 * scale), 8)
     n_products = max(round(500 * scale), 8)
@@ -111,9 +196,8 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1
     for k in range(batches):
         asof = asof0 + k
         folder = out_dir / r.iso(asof)
-        folder.mkdir(parents=True, exist_ok=True)
-        manifest: dict = {"batch": r.iso(asof), "seed": seed, "scale": scale,
-                          "defect_rate": defect_rate, "batch_index": k, "files": {}}
+        work = None if kept[k] else _scratch(folder)
+        manifest: dict = {"batch": r.iso(asof), **params(k), "files": {}}
         rng = sales.stream(seed, k, 10)
         if k == 0:
             c_rows, p_rows = np.arange(n_customers), np.arange(n_products)
@@ -129,37 +213,46 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1
             changes = {"customers.csv": c_chg, "products.csv": p_chg}
             new = {"customers.csv": c_fresh - c_chg, "products.csv": p_fresh - p_chg}
         manifest["files"]["customers.csv"] = _entity_file(
-            rng, folder, "customers.csv", pools, customers, c_rows, c_fresh, asof,
-            defect_rate)
+            rng, work, "customers.csv", pools, customers, c_rows, c_fresh, asof,
+            defect_rate, every_defect)
         manifest["files"]["products.csv"] = _entity_file(
-            rng, folder, "products.csv", pools, products, p_rows, p_fresh, asof,
-            defect_rate)
-        say(f"{r.iso(asof)}: customers {manifest['files']['customers.csv']['rows']}, "
-            f"products {manifest['files']['products.csv']['rows']} rows")
+            rng, work, "products.csv", pools, products, p_rows, p_fresh, asof,
+            defect_rate, every_defect)
+        if work is not None:
+            say(f"{r.iso(asof)}: customers {manifest['files']['customers.csv']['rows']}, "
+                f"products {manifest['files']['products.csv']['rows']} rows")
 
         ctx = sales.draw_context(customers, products)
-        with _open(folder, "transactions.csv") as t_out, \
-                _open(folder, "transaction_items.csv") as i_out:
+        with _open(work, "transactions.csv") as t_out, \
+                _open(work, "transaction_items.csv") as i_out:
             totals = {"rows": {"transactions.csv": 0, "transaction_items.csv": 0},
                       "transactions.csv": {}, "transaction_items.csv": {},
                       "parent_rejected": 0}
+            every_kind = every_defect and k > 0  # batch 0: in its first history chunk
             if k == 0:
                 tail = min(TAIL_DAYS, len(days))  # kept in memory for later batches
-                next_txn, next_item = _bulk(seed, pools, ctx, days[:-tail], per_day[:-tail],
-                                            defect_rate, asof, t_out, i_out, totals, say)
+                tasks, next_txn, next_item = _bulk_tasks(seed, days[:-tail], per_day[:-tail])
+                if work is not None:  # a kept batch needs only the ids the history used
+                    _bulk(seed, pools, ctx, tasks, defect_rate, every_defect, asof, t_out,
+                          i_out, totals, say)
+                every_kind = every_defect and not tasks
                 sale_days = np.repeat(days[-tail:], per_day[-tail:])
             else:
                 lam = mean_per_factor * day_factor(np.array([asof]), start)[0]
                 sale_days = np.full(int(sales.stream(seed, k, 11).poisson(lam)), asof)
             n_day = len(sale_days)
             tb, ib, stats, carry, extra = _sales_day(
-                seed, k, batches, pools, ctx, asof, sale_days, next_txn, next_item, carry,
-                defect_rate)
+                seed, k, pools, ctx, asof, sale_days, next_txn, next_item, carry,
+                defect_rate, every_kind)
             t_out.write(tb)
             i_out.write(ib)
             _add_stats(totals, stats)
             next_txn += n_day
             next_item += extra["items_drawn"]
+        paths.append(folder)
+        if work is None:
+            say(f"{r.iso(asof)}: already generated with these parameters, kept as it is")
+            continue
         for file in ("transactions.csv", "transaction_items.csv"):
             manifest["files"][file] = {"rows": totals["rows"][file], "defects": totals[file]}
         manifest["cascades"] = {"transaction_items.csv":
@@ -170,11 +263,11 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1
         manifest["changes"] = changes
         manifest["new"] = new
         manifest["corrections"] = extra["corrections"]
-        (folder / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True)
-                                               + "\n", encoding="utf-8")
+        (work / "_manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True)
+                                             + "\n", encoding="utf-8")
+        _publish(work, folder)
         say(f"{r.iso(asof)}: transactions {totals['rows']['transactions.csv']}, "
             f"items {totals['rows']['transaction_items.csv']} rows")
-        paths.append(folder)
     return paths
 
 
@@ -186,10 +279,8 @@ def _add_stats(totals: dict, stats: dict) -> None:
     totals["parent_rejected"] += stats["parent_rejected"]
 
 
-def _bulk(seed: int, pools: dict, ctx: Arrays, days: np.ndarray, per_day: np.ndarray,
-          rate: float, asof: int, t_out, i_out, totals: dict,
-          say: Callable[[str], None]) -> tuple[int, int]:
-    """History before the as-of day, in fixed chunks; two processes when it pays off."""
+def _bulk_tasks(seed: int, days: np.ndarray, per_day: np.ndarray) -> tuple[list, int, int]:
+    """The history's fixed chunks, and the next transaction and item numbers after it."""
     cum = np.cumsum(per_day)
     n = int(cum[-1]) if len(cum) else 0
     tasks, next_item = [], 1
@@ -199,14 +290,20 @@ def _bulk(seed: int, pools: dict, ctx: Arrays, days: np.ndarray, per_day: np.nda
         n_items = sales.items_per_transaction(sales.stream(seed, 0, 101, c), b - a)
         tasks.append((c, chunk_days, n_items, a + 1, next_item))
         next_item += int(n_items.sum())
-    sales._WORLD.update(seed=seed, ctx=ctx, pools=pools, rate=rate, asof=asof)
+    return tasks, n + 1, next_item
+
+
+def _bulk(seed: int, pools: dict, ctx: Arrays, tasks: list, rate: float, every_defect: bool,
+          asof: int, t_out, i_out, totals: dict, say: Callable[[str], None]) -> None:
+    """History before the as-of day, in fixed chunks; two processes when it pays off."""
+    sales._WORLD.update(seed=seed, ctx=ctx, pools=pools, rate=rate, asof=asof,
+                        every_defect=every_defect)
     if len(tasks) >= 2 and WORKERS > 1:
         with multiprocessing.get_context("fork").Pool(WORKERS) as pool:
             _drain(pool.imap(sales.bulk_chunk, tasks), t_out, i_out, totals, say)
     else:
         _drain(map(sales.bulk_chunk, tasks), t_out, i_out, totals, say)
     sales._WORLD.clear()
-    return n + 1, next_item
 
 
 def _drain(results, t_out, i_out, totals: dict, say: Callable[[str], None]) -> None:
@@ -259,10 +356,15 @@ def _pool(old: Arrays | None, keep: np.ndarray | None, fresh: Arrays) -> Arrays:
     return {k: v[-REDELIVERY_POOL:] for k, v in rows.items()}
 
 
-def _sales_day(seed: int, k: int, batches: int, pools: dict, ctx: Arrays, asof: int,
+def _sales_day(seed: int, k: int, pools: dict, ctx: Arrays, asof: int,
                sale_days: np.ndarray, first_txn: int, first_item: int, carry: dict,
-               rate: float) -> tuple[bytes, bytes, dict, dict, dict]:
-    """The as-of day's sales plus what real feeds carry: late rows, re-deliveries, fixes."""
+               rate: float, every_kind: bool) -> tuple[bytes, bytes, dict, dict, dict]:
+    """The as-of day's sales plus what real feeds carry: late rows, re-deliveries, fixes.
+
+    Rows held back here are delivered by batch k + 1. They are held back whether or not
+    that batch is ever generated (a real feed does not know either), so batch k never
+    depends on how many batches follow it.
+    """
     rng = sales.stream(seed, k, 200)
     n_day = len(sale_days)
     n_items = sales.items_per_transaction(rng, n_day)
@@ -272,17 +374,15 @@ def _sales_day(seed: int, k: int, batches: int, pools: dict, ctx: Arrays, asof: 
     held_items = np.zeros(len(it_day["number"]), bool)
     waiting = np.zeros(n_day, bool)
     late_txn = np.zeros(n_day, bool)
-    if k < batches - 1:
-        multi = np.flatnonzero((n_items >= 2) & (sale_days == asof))
-        picked = rng.choice(multi, min(len(multi), max(1, round(0.003 * n_day))),
+    multi = np.flatnonzero((n_items >= 2) & (sale_days == asof))
+    picked = rng.choice(multi, min(len(multi), max(1, round(0.003 * n_day))), replace=False)
+    late_txn[picked] = True  # the transaction now, its last item in batch k + 1
+    held_items[last_item[picked]] = True
+    if k >= 1:  # items now, their transaction in batch k + 1
+        others = np.flatnonzero(~late_txn)
+        picked = rng.choice(others, min(len(others), max(1, round(0.003 * n_day))),
                             replace=False)
-        late_txn[picked] = True
-        held_items[last_item[picked]] = True
-        if k >= 1:
-            others = np.flatnonzero(~late_txn)
-            picked = rng.choice(others, min(len(others), max(1, round(0.003 * n_day))),
-                                replace=False)
-            waiting[picked] = True
+        waiting[picked] = True
     item_waiting = np.isin(it_day["txn"], t_day["number"][waiting])
     item_late_txn = np.isin(it_day["txn"], t_day["number"][late_txn])
 
@@ -321,8 +421,8 @@ def _sales_day(seed: int, k: int, batches: int, pools: dict, ctx: Arrays, asof: 
     t_hosts[: len(day_t["number"])] = ~late_txn[~waiting]
     i_hosts = np.zeros(len(i_now["number"]), bool)
     i_hosts[: len(day_i["number"])] = ~(item_waiting | item_late_txn)[~held_items]
-    tb, ib, stats = sales.render_sales(rng, pools, t_now, i_now, rate, asof, k > 0, t_hosts,
-                                       i_hosts)
+    tb, ib, stats = sales.render_sales(rng, pools, t_now, i_now, rate, asof, every_kind,
+                                       t_hosts, i_hosts)
 
     clean_t = stats.pop("t_clean")[: len(day_t["number"])] & t_hosts[: len(day_t["number"])]
     clean_i = stats.pop("i_clean")[: len(day_i["number"])] & i_hosts[: len(day_i["number"])]
@@ -339,7 +439,8 @@ def _sales_day(seed: int, k: int, batches: int, pools: dict, ctx: Arrays, asof: 
         "late": {"transaction_items.csv": {
                      "waiting_for_parent": int((item_waiting & ~held_items).sum()),
                      "parent_in_earlier_batch": size(carry.get("late_items"))},
-                 "transactions.csv": {"items_in_earlier_batch": size(carry.get("waiting_txns"))}},
+                 "transactions.csv": {"items_in_earlier_batch": size(carry.get("waiting_txns")),
+                                      "items_in_next_batch": int(late_txn.sum())}},
         "redelivered": {"transactions.csv": size(red_t), "transaction_items.csv": size(red_i)},
         "corrections": {"transactions.csv": size(corr_t), "transaction_items.csv": size(corr_i)},
     }

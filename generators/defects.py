@@ -26,17 +26,22 @@ BAD_DATES = ["2024-13-45", "31/12/2024", "yesterday", "2024-02-30"]
 
 
 def choose(rng: np.random.Generator, n: int, file: str, rate: float, hosts: np.ndarray,
-           dup_ok: np.ndarray, ensure_min: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Kind per row (-1 = clean, else index into KINDS[file]) and the rows to duplicate."""
+           dup_ok: np.ndarray, every_kind: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Kind per row (-1 = clean, else index into KINDS[file]) and the rows to duplicate.
+
+    The number of defective rows is binomial(n, rate), so `rate` is the expected share of
+    defective rows and a small file is often clean. `every_kind` (for tests) adds at least
+    one row of each kind, even at rate 0, as far as the host rows allow.
+    """
     kinds = KINDS[file]
     kind = np.full(n, -1, np.int8)
-    if rate <= 0 or n == 0:
+    if n == 0 or (rate <= 0 and not every_kind):
         return kind, np.empty(0, np.int64)
     counts = rng.multinomial(rng.binomial(n, min(rate, 1.0)), [1 / len(kinds)] * len(kinds))
-    if ensure_min:
+    if every_kind:
         counts = np.maximum(counts, 1)
     labels = np.repeat(np.arange(1, len(kinds)), counts[1:])
-    if ensure_min:  # one of each kind first, so truncation to the hosts keeps every kind
+    if every_kind:  # one of each kind first, so truncation to the hosts keeps every kind
         labels = np.concatenate([np.arange(1, len(kinds)),
                                  np.repeat(np.arange(1, len(kinds)), counts[1:] - 1)])
     host_idx = np.flatnonzero(hosts)

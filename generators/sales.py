@@ -56,7 +56,10 @@ def draw_sales(rng: np.random.Generator, w: Arrays, days: np.ndarray, n_items: n
     sec = np.sort(days * 86400 + sec) - days * 86400  # ids follow time within the day
     eligible = np.searchsorted(w["c_reg"], days, side="right")
     u = rng.random(n) * w["c_cum"][eligible - 1]
-    crow = w["c_order"][np.searchsorted(w["c_cum"], u, side="right")]
+    # the bound keeps a customer's orders on or after the registration day even when
+    # u rounds up to the last eligible weight
+    pick = np.minimum(np.searchsorted(w["c_cum"], u, side="right"), eligible - 1)
+    crow = w["c_order"][pick]
     pay = rng.choice(len(_PAY_P), n, p=_PAY_P)
     m = int(n_items.sum())
     tx = np.repeat(np.arange(n), n_items)
@@ -98,7 +101,7 @@ def item_fields(it: Arrays) -> list[r.Field]:
 
 
 def render_sales(rng: np.random.Generator, pools: dict, t: Arrays, it: Arrays, rate: float,
-                 asof: int, ensure_min: bool, t_hosts: np.ndarray,
+                 asof: int, every_kind: bool, t_hosts: np.ndarray,
                  i_hosts: np.ndarray) -> tuple[bytes, bytes, dict]:
     """CSV bytes of transactions and items with defects injected only on the host rows.
 
@@ -106,13 +109,13 @@ def render_sales(rng: np.random.Generator, pools: dict, t: Arrays, it: Arrays, r
     pipeline quarantines them as parent_rejected, which is counted here.
     """
     t_kind, t_dups = dfx.choose(rng, len(t["number"]), "transactions.csv", rate, t_hosts,
-                                t_hosts, ensure_min)
+                                t_hosts, every_kind)
     names = dfx.KINDS["transactions.csv"]
     rejecting = np.isin(t_kind, [names.index(k) for k in dfx.REJECTING])
     item_rejected = np.isin(it["txn"], t["number"][rejecting])
     i_ok = i_hosts & ~item_rejected
     i_kind, i_dups = dfx.choose(rng, len(it["number"]), "transaction_items.csv", rate, i_ok,
-                                i_ok, ensure_min)
+                                i_ok, every_kind)
     t_fields = transaction_fields(pools, t)
     dfx.apply_transactions(rng, t_fields, t_kind, t["total"], asof)
     i_fields = item_fields(it)
@@ -140,7 +143,8 @@ def bulk_chunk(task: tuple) -> tuple[bytes, bytes, dict]:
     rng = stream(w["seed"], 0, 100, chunk)
     t, it = draw_sales(rng, w["ctx"], days, n_items, first_txn, first_item)
     hosts_t, hosts_i = np.ones(len(days), bool), np.ones(len(it["number"]), bool)
-    tb, ib, stats = render_sales(rng, w["pools"], t, it, w["rate"], w["asof"], chunk == 0,
+    every_kind = w["every_defect"] and chunk == 0  # once per batch, not once per chunk
+    tb, ib, stats = render_sales(rng, w["pools"], t, it, w["rate"], w["asof"], every_kind,
                                  hosts_t, hosts_i)
     del stats["t_clean"], stats["i_clean"]
     return tb, ib, stats

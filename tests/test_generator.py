@@ -5,6 +5,7 @@ of the generator's own code.
 """
 
 import csv
+import hashlib
 import json
 import re
 import subprocess
@@ -53,8 +54,27 @@ def dirty(tmp_path_factory) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
+def every(tmp_path_factory) -> list[Path]:
+    """Scale 3: daily files with enough rows that may carry a defect for each kind."""
+    return generate(tmp_path_factory.mktemp("every"), scale=3, seed=11, batches=4,
+                    defect_rate=0.02, every_defect=True)
+
+
+@pytest.fixture(scope="module")
 def scale_one(tmp_path_factory) -> list[Path]:
     return generate(tmp_path_factory.mktemp("one"), scale=1, seed=42, defect_rate=0.0)
+
+
+@pytest.fixture(scope="module")
+def default_set(tmp_path_factory) -> list[Path]:
+    """What the pipeline's `run` generates when data/raw is empty."""
+    return generate(tmp_path_factory.mktemp("default"), scale=1, seed=42, batches=3,
+                    defect_rate=0.01)
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_same_seed_gives_identical_bytes_other_seed_differs(tmp_path):
@@ -134,16 +154,24 @@ def test_referential_integrity_and_arithmetic_on_clean_data(clean):
         txns.update({row["transaction_id"]: row for row in read(folder, "transactions.csv")})
         items.update({row["item_id"]: row for row in read(folder, "transaction_items.csv")})
     sums = defaultdict(Decimal)
+    # rows the last batch holds back are not delivered yet: exactly those its manifest says
+    late = manifest(clean[-1])["late"]
+    waiting = 0
     for item in items.values():
-        assert item["product_id"] in products and item["transaction_id"] in txns
+        assert item["product_id"] in products
         exact = (int(item["quantity"]) * Decimal(item["unit_price"])
                  * (1 - Decimal(item["discount_percentage"]) / 100))
         assert Decimal(item["line_total"]) == exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
         sums[item["transaction_id"]] += Decimal(item["line_total"])
+        waiting += item["transaction_id"] not in txns
+    assert waiting == late["transaction_items.csv"]["waiting_for_parent"]
+    incomplete = 0
     for tid, txn in txns.items():
         assert txn["customer_id"] in registered
         assert txn["transaction_date"] >= registered[txn["customer_id"]]
-        assert Decimal(txn["total_amount"]) == sums[tid]
+        incomplete += Decimal(txn["total_amount"]) != sums[tid]
+    assert incomplete == late["transactions.csv"]["items_in_next_batch"]
+    assert waiting + incomplete >= 1  # the last batch holds rows back too
 
 
 def _classify(file: str, row: dict, asof: str, customers: set, products: set) -> str | None:
@@ -203,10 +231,10 @@ def _classify(file: str, row: dict, asof: str, customers: set, products: set) ->
     return "unknown_product" if row["product_id"] not in products else None
 
 
-def test_manifest_defect_counts_match_the_files(dirty):
-    customers = {r["customer_id"] for f in dirty for r in read(f, "customers.csv")}
-    products = {r["product_id"] for f in dirty for r in read(f, "products.csv")}
-    for folder in dirty:
+def assert_manifest_counts_match_the_files(folders: list[Path]) -> None:
+    customers = {r["customer_id"] for f in folders for r in read(f, "customers.csv")}
+    products = {r["product_id"] for f in folders for r in read(f, "products.csv")}
+    for folder in folders:
         meta = manifest(folder)
         rejected = set()
         for file in FILES:
@@ -224,9 +252,40 @@ def test_manifest_defect_counts_match_the_files(dirty):
                 assert meta["cascades"][file]["parent_rejected"] == cascade
             assert meta["files"][file]["defects"] == +found, (folder.name, file)
             assert meta["files"][file]["rows"] == len(text)
-    first = manifest(dirty[0])["files"]  # every kind appears when rows allow
-    for file, kinds in KINDS.items():
-        assert set(first[file]["defects"]) == set(kinds), file
+
+
+def test_manifest_defect_counts_match_the_files(dirty, every):
+    assert_manifest_counts_match_the_files(dirty)
+    assert_manifest_counts_match_the_files(every)
+
+
+def test_every_defect_puts_each_kind_in_every_file_of_every_batch(every):
+    for folder in every:
+        files = manifest(folder)["files"]
+        for file, kinds in KINDS.items():
+            assert set(files[file]["defects"]) == set(kinds), (folder.name, file)
+
+
+def test_every_defect_at_rate_zero_gives_exactly_one_row_of_each_kind(tmp_path):
+    for folder in generate(tmp_path, scale=3, seed=11, batches=3, defect_rate=0.0,
+                           every_defect=True):
+        files = manifest(folder)["files"]
+        for file, kinds in KINDS.items():
+            assert files[file]["defects"] == dict.fromkeys(kinds, 1), (folder.name, file)
+
+
+def test_defect_rate_is_the_expected_share_of_rows_with_no_minimum(default_set):
+    # The issue's case: scale 1, rate 0.01, a daily batch of ~40 order lines. A forced
+    # minimum of each kind made ~8 of them defects; binomial(rows, 0.01) gives 0 or 1.
+    rows, defects = [], []
+    for folder in default_set:
+        files = manifest(folder)["files"]
+        rows.append([files[f]["rows"] for f in FILES])
+        defects.append([sum(files[f]["defects"].values()) for f in FILES])
+    assert defects == [[5, 3, 99, 265], [0, 0, 0, 1], [0, 0, 0, 0]]
+    assert rows == [[1001, 500, 10021, 24823], [20, 11, 14, 32], [32, 8, 14, 44]]
+    share = sum(map(sum, defects)) / sum(map(sum, rows))
+    assert 0.0095 < share < 0.0105
 
 
 def test_clean_data_has_no_defects(clean):
@@ -270,6 +329,7 @@ def test_late_items_and_corrections(clean):
     per_batch = [({r["transaction_id"]: r for r in read(f, "transactions.csv")},
                   read(f, "transaction_items.csv")) for f in clean]
     item_seen: dict[str, dict] = {}
+    held_back = []
     for k, (txns, items) in enumerate(per_batch):
         meta = manifest(clean[k])
         late = meta["late"]["transaction_items.csv"]
@@ -279,8 +339,16 @@ def test_late_items_and_corrections(clean):
                    and item_seen.get(i["item_id"]) != i]
         assert sum(i["transaction_id"] in before for i in orphans) == (
             late["parent_in_earlier_batch"])
-        assert sum(i["transaction_id"] in after for i in orphans) == late["waiting_for_parent"]
-        assert len(orphans) == late["parent_in_earlier_batch"] + late["waiting_for_parent"]
+        waiting = [i for i in orphans if i["transaction_id"] not in before]
+        assert len(waiting) == late["waiting_for_parent"]
+        # held back for the next batch even by the last one: a feed does not know what follows
+        assert sum(i["transaction_id"] in after for i in waiting) == (
+            len(waiting) if after else 0)
+        held = meta["late"]["transactions.csv"]["items_in_next_batch"]
+        if k + 1 < len(clean):  # one item held back per such transaction
+            assert held == manifest(clean[k + 1])["late"]["transaction_items.csv"][
+                "parent_in_earlier_batch"]
+        held_back.append(held + len(waiting))
         corrected = [i for i in items if i["item_id"] in item_seen
                      and i["quantity"] != item_seen[i["item_id"]]["quantity"]]
         assert len(corrected) == meta["corrections"]["transaction_items.csv"]
@@ -289,7 +357,69 @@ def test_late_items_and_corrections(clean):
             assert i["transaction_id"] in txns  # with the corrected total
         item_seen.update({i["item_id"]: i for i in items})
     assert manifest(clean[0])["late"]["transaction_items.csv"]["waiting_for_parent"] == 0
-    assert manifest(clean[-1])["late"]["transaction_items.csv"]["waiting_for_parent"] == 0
+    assert held_back[-1] >= 1, held_back  # the last batch holds rows back too
+
+
+def test_more_batches_append_days_and_never_rewrite_a_batch(tmp_path):
+    three = generate(tmp_path / "a", scale=0.05, seed=5, batches=3, defect_rate=0.05)
+    before = digests(tmp_path / "a")
+    written = {p: p.stat().st_mtime_ns for p in (tmp_path / "a").rglob("*.*")}
+    four = generate(tmp_path / "a", scale=0.05, seed=5, batches=4, defect_rate=0.05)
+    after = digests(tmp_path / "a")
+    assert four[:3] == three and four[3].name == "2025-01-03"
+    assert len(before) == 3 * 5 and len(after) == 4 * 5
+    assert {k: after[k] for k in before} == before
+    assert all(p.stat().st_mtime_ns == t for p, t in written.items())  # not even rewritten
+    generate(tmp_path / "b", scale=0.05, seed=5, batches=4, defect_rate=0.05)
+    assert digests(tmp_path / "b") == after
+    assert [p.name for p in (tmp_path / "a").iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_folder_of_another_data_set_is_refused_and_left_alone(tmp_path):
+    same = {"scale": 0.05, "seed": 5, "batches": 3, "defect_rate": 0.05}
+    generate(tmp_path, **{**same, "batches": 2})
+    before = digests(tmp_path)
+    for other, what in (({"seed": 6}, "seed 5 there, 6 now"),
+                        ({"scale": 0.1}, "scale 0.05 there, 0.1 now"),
+                        ({"defect_rate": 0.0}, "defect_rate 0.05 there, 0.0 now"),
+                        ({"every_defect": True}, "every_defect False there, True now"),
+                        ({"first_batch": date(2024, 12, 30)}, "batch_index 0 there, 1 now")):
+        with pytest.raises(FileExistsError) as refused:
+            generate(tmp_path, **{**same, **other})
+        message = str(refused.value)
+        assert message.startswith(f"{tmp_path / '2024-12-31'} holds a batch of another data set")
+        assert what in message and "--out" in message and "delete" in message
+        assert digests(tmp_path) == before  # nothing written, not even the third batch
+    meta = tmp_path / "2024-12-31" / "_manifest.json"
+    meta.write_text(meta.read_text().replace('"generator_version": 2,', ""))
+    with pytest.raises(FileExistsError, match="generator_version missing there, 2 now, "
+                                              "written by another version of the generator"):
+        generate(tmp_path, **same)
+    (tmp_path / "2024-12-31" / "_manifest.json").unlink()
+    with pytest.raises(FileExistsError, match="has no readable _manifest.json"):
+        generate(tmp_path, **same)
+
+
+def test_an_empty_folder_or_an_interrupted_write_is_replaced(tmp_path):
+    (tmp_path / "a" / "2024-12-31").mkdir(parents=True)
+    (tmp_path / "a" / ".2025-01-01.partial").mkdir()
+    (tmp_path / "a" / ".2025-01-01.partial" / "customers.csv").write_text("half")
+    generate(tmp_path / "a", scale=0.05, seed=5, batches=2)
+    generate(tmp_path / "b", scale=0.05, seed=5, batches=2)
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
+
+
+def test_no_order_before_its_customers_registration(default_set):
+    registered, orders = {}, []
+    for folder in default_set:
+        for row in read(folder, "customers.csv"):
+            if re.fullmatch(r"\d{4}-\d\d-\d\d", row["registration_date"]):
+                registered.setdefault(row["customer_id"], set()).add(row["registration_date"])
+        orders += read(folder, "transactions.csv")
+    dated = [t for t in orders if re.fullmatch(r"\d{4}-\d\d-\d\d", t["transaction_date"])
+             and t["customer_id"] in registered]
+    assert len(dated) > 10_000
+    assert [t for t in dated if t["transaction_date"] < max(registered[t["customer_id"]])] == []
 
 
 def test_distributions_are_realistic(scale_one):
@@ -324,3 +454,12 @@ def test_cli_help_and_run(tmp_path):
     subprocess.run(run + ["--scale", "0.02", "--batches", "2", "--out", str(tmp_path)],
                    check=True, capture_output=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-12-31", "2025-01-01"]
+    assert not manifest(tmp_path / "2024-12-31")["every_defect"]
+    refused = subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path)],
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith(f"error: {tmp_path / '2024-12-31'} holds a batch of "
+                                     "another data set (every_defect False there, True now)")
+    subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path / "e")],
+                   check=True, capture_output=True)
+    assert manifest(tmp_path / "e" / "2024-12-31")["every_defect"]
