@@ -24,7 +24,7 @@ REDELIVERY_POOL = 5000  # most recent clean sales rows kept for re-delivery and 
 # Recorded in every manifest. Bump it whenever the same parameters give other bytes: folders
 # written by another version are then refused instead of being extended with batches that
 # continue a different history.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 Arrays = dict[str, np.ndarray]
 
 
@@ -227,7 +227,7 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1
                 _open(work, "transaction_items.csv") as i_out:
             totals = {"rows": {"transactions.csv": 0, "transaction_items.csv": 0},
                       "transactions.csv": {}, "transaction_items.csv": {},
-                      "parent_rejected": 0}
+                      "parent_rejected": 0, "parent_waiting": 0}
             every_kind = every_defect and k > 0  # batch 0: in its first history chunk
             if k == 0:
                 tail = min(TAIL_DAYS, len(days))  # kept in memory for later batches
@@ -256,7 +256,8 @@ def generate(out_dir: Path, scale: float = 1.0, seed: int = 42, batches: int = 1
         for file in ("transactions.csv", "transaction_items.csv"):
             manifest["files"][file] = {"rows": totals["rows"][file], "defects": totals[file]}
         manifest["cascades"] = {"transaction_items.csv":
-                                {"parent_rejected": totals["parent_rejected"]}}
+                                {"parent_rejected": totals["parent_rejected"],
+                                 "parent_waiting": totals["parent_waiting"]}}
         manifest["late"] = extra["late"]
         manifest["redelivered"] = {"customers.csv": red_c, "products.csv": red_p,
                                    **extra["redelivered"]}
@@ -277,6 +278,7 @@ def _add_stats(totals: dict, stats: dict) -> None:
         for kind, count in stats[file].items():
             totals[file][kind] = totals[file].get(kind, 0) + count
     totals["parent_rejected"] += stats["parent_rejected"]
+    totals["parent_waiting"] += stats["parent_waiting"]
 
 
 def _bulk_tasks(seed: int, days: np.ndarray, per_day: np.ndarray) -> tuple[list, int, int]:

@@ -20,8 +20,10 @@ KINDS = {
                               "unknown_product"],
 }
 # transaction defects that make the pipeline reject the items with it (rule parent_rejected)
-REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date",
-             "unknown_customer"}
+REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date"}
+# A transaction of a customer the feed never delivers is not quarantined: like a line whose
+# transaction is late, it waits for its customer (and its lines wait for it), batch after batch.
+WAITING = {"unknown_customer"}
 BAD_DATES = ["2024-13-45", "31/12/2024", "yesterday", "2024-02-30"]
 
 

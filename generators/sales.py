@@ -106,14 +106,17 @@ def render_sales(rng: np.random.Generator, pools: dict, t: Arrays, it: Arrays, r
     """CSV bytes of transactions and items with defects injected only on the host rows.
 
     Items of a rejected transaction get no defect and no duplicate of their own; the
-    pipeline quarantines them as parent_rejected, which is counted here.
+    pipeline quarantines them as parent_rejected, which is counted here, as are the items
+    of a transaction that waits for its customer (they wait too).
     """
     t_kind, t_dups = dfx.choose(rng, len(t["number"]), "transactions.csv", rate, t_hosts,
                                 t_hosts, every_kind)
     names = dfx.KINDS["transactions.csv"]
     rejecting = np.isin(t_kind, [names.index(k) for k in dfx.REJECTING])
+    waiting = np.isin(t_kind, [names.index(k) for k in dfx.WAITING])
     item_rejected = np.isin(it["txn"], t["number"][rejecting])
-    i_ok = i_hosts & ~item_rejected
+    item_waiting = np.isin(it["txn"], t["number"][waiting])
+    i_ok = i_hosts & ~item_rejected & ~item_waiting
     i_kind, i_dups = dfx.choose(rng, len(it["number"]), "transaction_items.csv", rate, i_ok,
                                 i_ok, every_kind)
     t_fields = transaction_fields(pools, t)
@@ -124,9 +127,10 @@ def render_sales(rng: np.random.Generator, pools: dict, t: Arrays, it: Arrays, r
         "transactions.csv": dfx.counts("transactions.csv", t_kind, t_dups),
         "transaction_items.csv": dfx.counts("transaction_items.csv", i_kind, i_dups),
         "parent_rejected": int(item_rejected.sum()),
+        "parent_waiting": int(item_waiting.sum()),
         "rows": {"transactions.csv": len(t_kind) + len(t_dups),
                  "transaction_items.csv": len(i_kind) + len(i_dups)},
-        "t_clean": t_kind < 0, "i_clean": (i_kind < 0) & ~item_rejected,
+        "t_clean": t_kind < 0, "i_clean": (i_kind < 0) & ~item_rejected & ~item_waiting,
     }
     return (r.render(t_fields, dfx.order_with_duplicates(len(t_kind), t_dups)),
             r.render(i_fields, dfx.order_with_duplicates(len(i_kind), i_dups)), stats)

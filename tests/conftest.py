@@ -111,7 +111,7 @@ def run_ok(db: Database, data_dir: Path, *args: str, **kwargs) -> subprocess.Com
 def small_data(tmp_path_factory) -> Path:
     """Three daily batches of dirty generated data (scale 0.05), shared read-only."""
     out = tmp_path_factory.mktemp("small") / "raw"
-    generators.generate(out, scale=0.05, seed=7, batches=3, defect_rate=0.02)
+    generators.generate(out, scale=0.05, seed=7, batches=3, defect_rate=0.02, every_defect=True)
     return out
 
 
@@ -130,7 +130,7 @@ def warehouse_fingerprint(db: Database) -> dict[str, list]:
     return {
         "dim_customers": db.query(
             "SELECT customer_key, customer_id, email, city, state, country, age_group, first_name, phone, "
-            "valid_from, valid_to, is_current, attribute_hash FROM warehouse.dim_customers ORDER BY customer_key"),
+            "valid_from, valid_to, is_current FROM warehouse.dim_customers ORDER BY customer_key"),
         "dim_products": db.query(
             "SELECT product_key, product_id, product_name, category, sub_category, brand, price, cost, valid_from, "
             "valid_to, is_current FROM warehouse.dim_products ORDER BY product_key"),

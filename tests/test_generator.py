@@ -24,8 +24,8 @@ from generators.defects import KINDS
 FILES = list(HEADERS)
 MONEY = re.compile(r"\d+\.\d\d")
 EMAIL = re.compile(r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}")
-REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date",
-             "unknown_customer"}
+REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date"}
+WAITING = {"unknown_customer"}  # the transaction waits for a customer who never comes
 
 
 def read(folder: Path, file: str) -> list[dict]:
@@ -236,7 +236,7 @@ def assert_manifest_counts_match_the_files(folders: list[Path]) -> None:
     products = {r["product_id"] for f in folders for r in read(f, "products.csv")}
     for folder in folders:
         meta = manifest(folder)
-        rejected = set()
+        rejected, waiting = set(), set()
         for file in FILES:
             text = lines(folder, file)
             found = Counter({"duplicate_row": len(text) - len(set(text))})
@@ -247,9 +247,12 @@ def assert_manifest_counts_match_the_files(folders: list[Path]) -> None:
                     found[kind] += 1
                     if file == "transactions.csv" and kind in REJECTING:
                         rejected.add(row["transaction_id"])
+                    if file == "transactions.csv" and kind in WAITING:
+                        waiting.add(row["transaction_id"])
             if file == "transaction_items.csv":
                 cascade = sum(r["transaction_id"] in rejected for r in rows)
                 assert meta["cascades"][file]["parent_rejected"] == cascade
+                assert meta["cascades"][file]["parent_waiting"] == sum(r["transaction_id"] in waiting for r in rows)
             assert meta["files"][file]["defects"] == +found, (folder.name, file)
             assert meta["files"][file]["rows"] == len(text)
 
@@ -391,8 +394,8 @@ def test_a_folder_of_another_data_set_is_refused_and_left_alone(tmp_path):
         assert what in message and "--out" in message and "delete" in message
         assert digests(tmp_path) == before  # nothing written, not even the third batch
     meta = tmp_path / "2024-12-31" / "_manifest.json"
-    meta.write_text(meta.read_text().replace('"generator_version": 2,', ""))
-    with pytest.raises(FileExistsError, match="generator_version missing there, 2 now, "
+    meta.write_text(meta.read_text().replace('"generator_version": 3,', ""))
+    with pytest.raises(FileExistsError, match="generator_version missing there, 3 now, "
                                               "written by another version of the generator"):
         generate(tmp_path, **same)
     (tmp_path / "2024-12-31" / "_manifest.json").unlink()

@@ -19,7 +19,7 @@ import generators
 @pytest.fixture(scope="module")
 def ten_batches(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("ten") / "raw"
-    generators.generate(out, scale=0.05, seed=11, batches=10, defect_rate=0.02)
+    generators.generate(out, scale=0.05, seed=11, batches=10, defect_rate=0.02, every_defect=True)
     return out
 
 

@@ -25,7 +25,7 @@ P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2
 TRANSACTIONS = """transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount
 T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00
 T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00
-T3,C9,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00
+T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00
 """
 ITEMS = """item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total
 I1,T1,P1,1,1000.00,0,1000.00
@@ -57,9 +57,14 @@ def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
     assert "run 1 succeeded" not in result.stderr
     assert "360_merge_fact_sales.sql" in result.stdout  # progress: one line per step
 
+    assert db.query("SELECT file_name, row_count, line_count FROM pipeline.loaded_files ORDER BY 1") == [
+        ("customers.csv", 3, 4), ("products.csv", 2, 3), ("transaction_items.csv", 5, 6),
+        ("transactions.csv", 3, 4)]
+    # staging and the scratch tables are emptied once production holds the batch
     staging = table_counts(db, "staging")
     assert {k: staging[k] for k in ("customers", "products", "transactions", "transaction_items")} == {
-        "customers": 3, "products": 2, "transactions": 3, "transaction_items": 5}
+        "customers": 0, "products": 0, "transactions": 0, "transaction_items": 0}
+    assert not [t for t in staging if t.endswith(("_checked", "_cleaned", "_changes"))]
     production = table_counts(db, "production")
     assert production == {
         "brands": 2, "categories": 2, "cities": 2, "countries": 1, "customers": 2, "customers_history": 2,
@@ -75,7 +80,7 @@ def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
         ("customers.csv", 4, "C3", "invalid_email"),
         ("transaction_items.csv", 5, "I4", "parent_rejected"),
         ("transaction_items.csv", 6, "I5", "quantity_not_positive"),
-        ("transactions.csv", 4, "T3", "unknown_customer"),
+        ("transactions.csv", 4, "T3", "parent_rejected"),
     ]
     assert db.query("SELECT * FROM warehouse.agg_daily_sales")[0][:14] == (
         20240105, __import__("datetime").date(2024, 1, 5), 2, 3, 4, Decimal("1030.00"), Decimal("2.00"),
@@ -175,7 +180,7 @@ def test_a_second_run_exits_at_once_while_one_holds_the_lock(db, tmp_path):
     run_ok(db, data, "staging")
     holder = psycopg2.connect(db.url)
     with holder.cursor() as cur:
-        cur.execute("SELECT pg_advisory_lock(%s)", (orchestrator.LOCK_KEY,))
+        cur.execute("SELECT FROM pipeline.run_lock FOR UPDATE")
     try:
         started = time.monotonic()
         result = run_cli(db, data)
@@ -196,9 +201,8 @@ def test_two_runs_started_together_load_once(db, small_data):
     # Start the second once the first holds the lock.
     for _ in range(200):
         held = db.scalar(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted "
-            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            (orchestrator.LOCK_KEY,))
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'relation' AND granted "
+            "AND relation = to_regclass('pipeline.run_lock')")
         if held:
             break
         time.sleep(0.05)

@@ -35,7 +35,6 @@ BEGIN
     EXCEPTION WHEN lock_not_available THEN
         RETURN FALSE;
     END;
-    EXECUTE format('TRUNCATE %s', target);
     FOR item IN
         SELECT c.conrelid::regclass AS table_name, c.conname
         FROM pg_catalog.pg_constraint AS c
@@ -43,6 +42,7 @@ BEGIN
     LOOP
         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', item.table_name, item.conname);
     END LOOP;
+    EXECUTE format('TRUNCATE %s', target);
     FOR item IN
         SELECT c.conname FROM pg_catalog.pg_constraint AS c
         WHERE c.conrelid = target AND c.contype IN ('p', 'u')
