@@ -5,9 +5,13 @@
 -- target:      analytics.weekday_vs_weekend
 -- grain:       one row per day type (Weekday, Weekend)
 -- reads:       warehouse.fact_sales, warehouse.dim_date
--- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
+--              an older version of the view gets the new column names and types;
+--              without CASCADE: it fails while another object depends on the view)
 -- =====================================================================
-CREATE OR REPLACE VIEW analytics.weekday_vs_weekend AS
+DROP VIEW IF EXISTS analytics.weekday_vs_weekend;
+
+CREATE VIEW analytics.weekday_vs_weekend AS
 WITH by_day_type AS (
     SELECT
         CASE WHEN dd.is_weekend THEN 'Weekend' ELSE 'Weekday' END AS day_type,
@@ -15,7 +19,7 @@ WITH by_day_type AS (
         count(DISTINCT f.transaction_id) AS orders,
         sum(f.quantity) AS units,
         sum(f.net_amount) AS net_revenue,
-        sum(f.profit_amount) AS profit
+        sum(f.profit_amount) AS profit_amount
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     GROUP BY dd.is_weekend
@@ -26,11 +30,11 @@ SELECT
     b.days_with_sales,
     b.orders,
     b.units,
-    b.net_revenue,
-    b.profit,
-    round(b.net_revenue / b.orders, 2) AS average_order_value,
+    b.net_revenue::numeric(14, 2) AS net_revenue,
+    b.profit_amount::numeric(14, 2) AS profit_amount,
+    (b.net_revenue / b.orders)::numeric(14, 2) AS average_order_value,
     round(b.orders::numeric / b.days_with_sales, 2) AS orders_per_day,
-    round(b.net_revenue / b.days_with_sales, 2) AS revenue_per_day,
+    (b.net_revenue / b.days_with_sales)::numeric(14, 2) AS revenue_per_day,
     round(100.0 * b.orders / sum(b.orders) OVER (), 2) AS order_share_pct,
     round(100 * b.net_revenue / sum(b.net_revenue) OVER (), 2) AS revenue_share_pct
 FROM by_day_type AS b;
@@ -40,10 +44,10 @@ COMMENT ON COLUMN analytics.weekday_vs_weekend.day_type IS 'Weekday (Monday-Frid
 COMMENT ON COLUMN analytics.weekday_vs_weekend.days_with_sales IS 'Calendar days of this type with at least one sale.';
 COMMENT ON COLUMN analytics.weekday_vs_weekend.orders IS 'Orders placed.';
 COMMENT ON COLUMN analytics.weekday_vs_weekend.units IS 'Units sold.';
-COMMENT ON COLUMN analytics.weekday_vs_weekend.net_revenue IS 'Revenue, currency units.';
-COMMENT ON COLUMN analytics.weekday_vs_weekend.profit IS 'Profit, currency units.';
-COMMENT ON COLUMN analytics.weekday_vs_weekend.average_order_value IS 'Revenue per order, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.net_revenue IS 'Net revenue: sum of fact_sales.net_amount (after discounts), currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.profit_amount IS 'Profit: net revenue minus cost, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.average_order_value IS 'Net revenue per order, currency units.';
 COMMENT ON COLUMN analytics.weekday_vs_weekend.orders_per_day IS 'Orders per day with sales.';
-COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_per_day IS 'Revenue per day with sales, currency units.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_per_day IS 'Net revenue per day with sales, currency units.';
 COMMENT ON COLUMN analytics.weekday_vs_weekend.order_share_pct IS 'Share of all orders, percent.';
-COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_share_pct IS 'Share of all revenue, percent.';
+COMMENT ON COLUMN analytics.weekday_vs_weekend.revenue_share_pct IS 'Share of all net revenue, percent.';

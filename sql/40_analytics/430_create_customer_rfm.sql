@@ -8,9 +8,13 @@
 -- target:      analytics.customer_rfm
 -- grain:       one row per customer with at least one order
 -- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers
--- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
+--              an older version of the view gets the new column names and types;
+--              without CASCADE: it fails while another object depends on the view)
 -- =====================================================================
-CREATE OR REPLACE VIEW analytics.customer_rfm AS
+DROP VIEW IF EXISTS analytics.customer_rfm;
+
+CREATE VIEW analytics.customer_rfm AS
 WITH reference AS (
     SELECT max(dd.full_date) AS reference_date
     FROM warehouse.fact_sales AS f
@@ -22,7 +26,7 @@ per_customer AS (
         dc.customer_id,
         max(dd.full_date) AS last_order_date,
         count(DISTINCT f.transaction_id) AS frequency,
-        sum(f.net_amount) AS monetary
+        sum(f.net_amount) AS net_revenue
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
@@ -35,10 +39,10 @@ scored AS (
         p.last_order_date,
         r.reference_date - p.last_order_date AS recency_days,
         p.frequency,
-        p.monetary,
+        p.net_revenue,
         ntile(5) OVER (ORDER BY p.last_order_date, p.customer_id) AS r_score,
         ntile(5) OVER (ORDER BY p.frequency, p.customer_id) AS f_score,
-        ntile(5) OVER (ORDER BY p.monetary, p.customer_id) AS m_score
+        ntile(5) OVER (ORDER BY p.net_revenue, p.customer_id) AS m_score
     FROM per_customer AS p
     CROSS JOIN reference AS r
 )
@@ -50,7 +54,7 @@ SELECT
     s.last_order_date,
     s.recency_days,
     s.frequency,
-    s.monetary,
+    s.net_revenue::numeric(14, 2) AS net_revenue,
     s.r_score,
     s.f_score,
     s.m_score,
@@ -76,9 +80,9 @@ COMMENT ON COLUMN analytics.customer_rfm.country IS 'Country (current version).'
 COMMENT ON COLUMN analytics.customer_rfm.last_order_date IS 'Date of the latest order.';
 COMMENT ON COLUMN analytics.customer_rfm.recency_days IS 'Days from the latest order to the latest order date in the data.';
 COMMENT ON COLUMN analytics.customer_rfm.frequency IS 'Orders placed.';
-COMMENT ON COLUMN analytics.customer_rfm.monetary IS 'Revenue from the customer, currency units.';
+COMMENT ON COLUMN analytics.customer_rfm.net_revenue IS 'Monetary value: net revenue from the customer (sum of fact_sales.net_amount), currency units.';
 COMMENT ON COLUMN analytics.customer_rfm.r_score IS 'Recency quintile, 5 = most recent.';
 COMMENT ON COLUMN analytics.customer_rfm.f_score IS 'Frequency quintile, 5 = most orders.';
-COMMENT ON COLUMN analytics.customer_rfm.m_score IS 'Monetary quintile, 5 = most revenue.';
+COMMENT ON COLUMN analytics.customer_rfm.m_score IS 'Monetary quintile (of net_revenue), 5 = most revenue.';
 COMMENT ON COLUMN analytics.customer_rfm.rfm_code IS 'The three scores as text, e.g. 545.';
 COMMENT ON COLUMN analytics.customer_rfm.rfm_segment IS 'Champions, Loyal, Potential Loyalists, New Customers, Cannot Lose Them, At Risk, Hibernating, Lost or Need Attention.';

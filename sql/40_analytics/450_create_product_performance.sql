@@ -5,9 +5,13 @@
 -- target:      analytics.product_performance
 -- grain:       one row per product with at least one sale
 -- reads:       warehouse.fact_sales, warehouse.dim_products
--- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
+--              an older version of the view gets the new column names and types;
+--              without CASCADE: it fails while another object depends on the view)
 -- =====================================================================
-CREATE OR REPLACE VIEW analytics.product_performance AS
+DROP VIEW IF EXISTS analytics.product_performance;
+
+CREATE VIEW analytics.product_performance AS
 WITH per_product AS (
     SELECT
         dp.product_id,
@@ -17,7 +21,7 @@ WITH per_product AS (
         sum(f.discount_amount) AS discount_amount,
         sum(f.net_amount) AS net_revenue,
         sum(f.cost_amount) AS cost_amount,
-        sum(f.profit_amount) AS profit
+        sum(f.profit_amount) AS profit_amount
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key
     GROUP BY dp.product_id
@@ -29,18 +33,18 @@ SELECT
     cur.category,
     cur.sub_category,
     cur.brand,
-    cur.price AS current_price,
-    cur.cost AS current_cost,
+    cur.price::numeric(14, 2) AS current_price,
+    cur.cost::numeric(14, 2) AS current_cost,
     p.orders,
     p.units,
-    p.gross_amount,
-    p.discount_amount,
-    p.net_revenue,
-    p.cost_amount,
-    p.profit,
-    round(100 * p.profit / nullif(p.net_revenue, 0), 2) AS margin_pct,
+    p.gross_amount::numeric(14, 2) AS gross_amount,
+    p.discount_amount::numeric(14, 2) AS discount_amount,
+    p.net_revenue::numeric(14, 2) AS net_revenue,
+    p.cost_amount::numeric(14, 2) AS cost_amount,
+    p.profit_amount::numeric(14, 2) AS profit_amount,
+    round(100 * p.profit_amount / nullif(p.net_revenue, 0), 2) AS margin_pct,
     rank() OVER (ORDER BY p.net_revenue DESC) AS revenue_rank,
-    rank() OVER (ORDER BY p.profit DESC) AS profit_rank,
+    rank() OVER (ORDER BY p.profit_amount DESC) AS profit_rank,
     rank() OVER (PARTITION BY cur.category ORDER BY p.net_revenue DESC) AS category_revenue_rank
 FROM per_product AS p
 INNER JOIN warehouse.dim_products AS cur ON p.product_id = cur.product_id AND cur.is_current;
@@ -57,10 +61,10 @@ COMMENT ON COLUMN analytics.product_performance.orders IS 'Orders containing the
 COMMENT ON COLUMN analytics.product_performance.units IS 'Units sold.';
 COMMENT ON COLUMN analytics.product_performance.gross_amount IS 'Revenue before discounts, currency units.';
 COMMENT ON COLUMN analytics.product_performance.discount_amount IS 'Discounts given, currency units.';
-COMMENT ON COLUMN analytics.product_performance.net_revenue IS 'Revenue, currency units.';
+COMMENT ON COLUMN analytics.product_performance.net_revenue IS 'Net revenue: sum of fact_sales.net_amount (after discounts), currency units.';
 COMMENT ON COLUMN analytics.product_performance.cost_amount IS 'Cost of the units sold (cost of the version sold), currency units.';
-COMMENT ON COLUMN analytics.product_performance.profit IS 'Profit, currency units.';
-COMMENT ON COLUMN analytics.product_performance.margin_pct IS 'Profit as a share of revenue, percent.';
-COMMENT ON COLUMN analytics.product_performance.revenue_rank IS 'Rank by revenue among all products, 1 = highest.';
+COMMENT ON COLUMN analytics.product_performance.profit_amount IS 'Profit: net revenue minus cost, currency units.';
+COMMENT ON COLUMN analytics.product_performance.margin_pct IS 'Profit as a share of net revenue, percent.';
+COMMENT ON COLUMN analytics.product_performance.revenue_rank IS 'Rank by net revenue among all products, 1 = highest.';
 COMMENT ON COLUMN analytics.product_performance.profit_rank IS 'Rank by profit among all products, 1 = highest.';
-COMMENT ON COLUMN analytics.product_performance.category_revenue_rank IS 'Rank by revenue within the current category, 1 = highest.';
+COMMENT ON COLUMN analytics.product_performance.category_revenue_rank IS 'Rank by net revenue within the current category, 1 = highest.';

@@ -6,9 +6,13 @@
 -- grain:       one row per payment method used
 -- reads:       warehouse.fact_sales, warehouse.dim_payment_methods,
 --              warehouse.dim_customers
--- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
+--              an older version of the view gets the new column names and types;
+--              without CASCADE: it fails while another object depends on the view)
 -- =====================================================================
-CREATE OR REPLACE VIEW analytics.payment_method_summary AS
+DROP VIEW IF EXISTS analytics.payment_method_summary;
+
+CREATE VIEW analytics.payment_method_summary AS
 WITH per_method AS (
     SELECT
         pm.payment_method_name,
@@ -27,8 +31,8 @@ SELECT
     m.payment_type,
     m.orders,
     m.customers,
-    m.net_revenue,
-    round(m.net_revenue / m.orders, 2) AS average_order_value,
+    m.net_revenue::numeric(14, 2) AS net_revenue,
+    (m.net_revenue / m.orders)::numeric(14, 2) AS average_order_value,
     round(100.0 * m.orders / sum(m.orders) OVER (), 2) AS order_share_pct,
     round(100 * m.net_revenue / sum(m.net_revenue) OVER (), 2) AS revenue_share_pct
 FROM per_method AS m;
@@ -38,7 +42,7 @@ COMMENT ON COLUMN analytics.payment_method_summary.payment_method_name IS 'Payme
 COMMENT ON COLUMN analytics.payment_method_summary.payment_type IS 'Card, Digital Wallet, Bank Transfer, Cash or Other.';
 COMMENT ON COLUMN analytics.payment_method_summary.orders IS 'Orders paid this way.';
 COMMENT ON COLUMN analytics.payment_method_summary.customers IS 'Customers who paid this way at least once.';
-COMMENT ON COLUMN analytics.payment_method_summary.net_revenue IS 'Revenue, currency units.';
-COMMENT ON COLUMN analytics.payment_method_summary.average_order_value IS 'Revenue per order, currency units.';
+COMMENT ON COLUMN analytics.payment_method_summary.net_revenue IS 'Net revenue: sum of fact_sales.net_amount (after discounts), currency units.';
+COMMENT ON COLUMN analytics.payment_method_summary.average_order_value IS 'Net revenue per order, currency units.';
 COMMENT ON COLUMN analytics.payment_method_summary.order_share_pct IS 'Share of all orders, percent.';
-COMMENT ON COLUMN analytics.payment_method_summary.revenue_share_pct IS 'Share of all revenue, percent.';
+COMMENT ON COLUMN analytics.payment_method_summary.revenue_share_pct IS 'Share of all net revenue, percent.';

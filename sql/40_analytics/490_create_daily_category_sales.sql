@@ -5,9 +5,13 @@
 -- target:      analytics.daily_category_sales
 -- grain:       one row per date and category with sales (as categorised when sold)
 -- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_products
--- rerunnable:  yes (CREATE OR REPLACE VIEW)
+-- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
+--              an older version of the view gets the new column names and types;
+--              without CASCADE: it fails while another object depends on the view)
 -- =====================================================================
-CREATE OR REPLACE VIEW analytics.daily_category_sales AS
+DROP VIEW IF EXISTS analytics.daily_category_sales;
+
+CREATE VIEW analytics.daily_category_sales AS
 SELECT
     dd.date_key,
     dd.full_date AS sales_date,
@@ -21,8 +25,8 @@ SELECT
     dp.category,
     count(DISTINCT f.transaction_id) AS orders,
     sum(f.quantity) AS units,
-    sum(f.net_amount) AS net_revenue,
-    sum(f.profit_amount) AS profit
+    sum(f.net_amount)::numeric(14, 2) AS net_revenue,
+    sum(f.profit_amount)::numeric(14, 2) AS profit_amount
 FROM warehouse.fact_sales AS f
 INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
 INNER JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key
@@ -43,5 +47,5 @@ COMMENT ON COLUMN analytics.daily_category_sales.fiscal_quarter IS 'Fiscal quart
 COMMENT ON COLUMN analytics.daily_category_sales.category IS 'Product category at the time of sale.';
 COMMENT ON COLUMN analytics.daily_category_sales.orders IS 'Orders containing the category that day.';
 COMMENT ON COLUMN analytics.daily_category_sales.units IS 'Units sold.';
-COMMENT ON COLUMN analytics.daily_category_sales.net_revenue IS 'Revenue, currency units.';
-COMMENT ON COLUMN analytics.daily_category_sales.profit IS 'Profit, currency units.';
+COMMENT ON COLUMN analytics.daily_category_sales.net_revenue IS 'Net revenue: sum of fact_sales.net_amount (after discounts), currency units.';
+COMMENT ON COLUMN analytics.daily_category_sales.profit_amount IS 'Profit: net revenue minus cost, currency units.';
