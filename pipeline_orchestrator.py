@@ -531,7 +531,9 @@ class Runner:
         self.pending_steps: list[StepResult] = []
         # (sql_file, checksum) of the create files that already succeeded on this database
         self.applied: set[tuple[str, str]] = set()
-        # Quality checks look at rows changed since this moment (None: at every row).
+        # Quality checks look at the batches from this one on, and at aggregates changed
+        # since check_since (None: at every row).
+        self.check_scope_start: str | None = None
         self.check_since: datetime | None = None
         self.quality_failures: list[str] = []
 
@@ -681,7 +683,8 @@ class Runner:
                     (batch.batch_id, batch.batch_id, STATUS_AFTER[stage], self.run_id),
                 )
             if stage == "quality":
-                if self.check_since is not None:
+                if self.check_scope_start is not None and self.check_since is not None:
+                    self.set_local(cur, "pipeline.check_scope_start", self.check_scope_start)
                     self.set_local(cur, "pipeline.check_since", self.check_since.isoformat())
                 self.run_checks(cur, rendered)
             else:
@@ -1005,8 +1008,9 @@ def batch_work(status: dict[str, str], folders: list[Batch], stages: list[str], 
                 "(re-running changes nothing)")
 
 
-def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> int:
-    """Advance every unfinished batch, oldest first, through the selected batch stages."""
+def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> list[str]:
+    """Advance every unfinished batch, oldest first, through the selected batch stages;
+    return the ids of the batches advanced."""
     with runner.conn.cursor() as cur:
         status, ledger = batch_states(cur)
         check_ledger(cur, batches, ledger)
@@ -1017,7 +1021,7 @@ def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> int
         runner.out(idle)
     for stage, batch in work:
         runner.run_stage(stage, batch)
-    return len({batch.batch_id for _stage, batch in work})
+    return sorted({batch.batch_id for _stage, batch in work})
 
 
 def replay_warehouse(runner: Runner, batch_ids: list[str]) -> None:
@@ -1084,6 +1088,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
                 with runner.conn.cursor() as cur:
                     cur.execute("SELECT started_at FROM pipeline.runs WHERE run_id = %s", (runner.run_id,))
                     runner.check_since = cur.fetchone()[0]
+                runner.check_scope_start = advanced[0]
                 runner.conn.commit()
         if getattr(args, "full_refresh", False):
             with runner.conn.cursor() as cur:

@@ -35,13 +35,14 @@ AS $$
 $$;
 
 -- Rows retried from earlier batches meet the batch's own: the latest delivered is the one
--- of the latest batch, then of the highest line. One bigint says both (batch dates start
--- in 2000, see 030; a file has fewer than ten billion lines).
+-- of the latest batch, then of the highest line. One bigint says both: the batch id's
+-- digits (YYYYMMDD), then ten digits of line number (a file has fewer than ten billion
+-- lines). Text to bigint, not to date: that cast is IMMUTABLE, so the function is inlined.
 CREATE OR REPLACE FUNCTION pipeline.delivery_order(batch_id text, line_number bigint)
 RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT (batch_id::date - date '2000-01-01')::bigint * 10000000000 + line_number
+    SELECT replace(batch_id, '-', '')::bigint * 10000000000 + line_number
 $$;
 
 COMMENT ON FUNCTION pipeline.delivery_order(text, bigint) IS 'Order of delivery of a raw row: by batch date, then line; the latest delivered line of an id wins.';

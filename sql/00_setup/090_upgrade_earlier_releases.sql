@@ -129,7 +129,7 @@ BEGIN
     FOR item IN
         SELECT p.oid::regprocedure AS signature
         FROM pg_catalog.pg_proc AS p
-        WHERE p.pronamespace = 'pipeline'::regnamespace AND p.proname IN ('drop_keys_if_empty')
+        WHERE p.pronamespace = 'pipeline'::regnamespace AND p.proname IN ('drop_keys_if_empty', 'check_scope_batch_ids')
     LOOP
         EXECUTE format('DROP FUNCTION %s', item.signature);
     END LOOP;

@@ -13,8 +13,9 @@
 DROP TABLE IF EXISTS staging.customers_checked;
 
 CREATE UNLOGGED TABLE staging.customers_checked AS
--- MATERIALIZED: each cleaned value is computed once, however often the rules read it.
-WITH cleaned AS MATERIALIZED (
+-- OFFSET 0 keeps PostgreSQL from merging a subquery into the statement, so that each
+-- value is cleaned, and each rule checked, once per row however often it is read.
+WITH cleaned AS (
     SELECT
         s.line_number,
         pipeline.trim_to_null(s.customer_id) AS customer_id,
@@ -29,6 +30,7 @@ WITH cleaned AS MATERIALIZED (
         initcap(pipeline.clean_text(s.country)) AS country,
         pipeline.trim_to_null(s.age_group) AS age_group
     FROM staging.customers AS s
+    OFFSET 0
 ),
 
 validated AS (
@@ -46,48 +48,7 @@ validated AS (
             WHEN num_nonnulls(c.city, c.state, c.country) NOT IN (0, 3) THEN 'incomplete_address'
         END AS rule_name
     FROM cleaned AS c
-),
-
--- De-duplication, the same in every checked table: the latest line of an id wins; only
--- ids delivered more than once are looked at (a hash aggregate finds them).
-repeated AS (
-    SELECT
-        v.customer_id,
-        max(v.line_number) AS latest_line
-    FROM validated AS v
-    WHERE v.rule_name IS NULL
-    GROUP BY v.customer_id
-    HAVING count(*) > 1
-),
-
--- The rows that will be merged: valid and the latest line of their customer.
-merging AS (
-    SELECT v.*
-    FROM validated AS v
-    LEFT JOIN repeated AS r ON v.customer_id = r.customer_id
-    WHERE v.rule_name IS NULL AND (r.latest_line IS NULL OR r.latest_line = v.line_number)
-),
-
--- An email belongs to one customer: among the rows that will be merged, the first line
--- claims it, unless another customer in production holds it and keeps it in this batch.
-email_taken AS (
-    SELECT m.line_number
-    FROM merging AS m
-    WHERE
-        EXISTS (
-            SELECT FROM merging AS earlier
-            WHERE earlier.email = m.email AND earlier.line_number < m.line_number
-        )
-        OR EXISTS (
-            SELECT FROM production.customers AS other
-            WHERE
-                other.email = m.email
-                AND other.customer_id != m.customer_id
-                AND NOT EXISTS (
-                    SELECT FROM merging AS moving
-                    WHERE moving.customer_id = other.customer_id AND moving.email != m.email
-                )
-        )
+    OFFSET 0
 ),
 
 -- The current production version of every customer the batch delivers, by name.
@@ -108,70 +69,122 @@ known AS (
     LEFT JOIN production.states AS st ON ci.state_id = st.state_id
     LEFT JOIN production.countries AS co ON st.country_id = co.country_id
     WHERE p.customer_id IN (SELECT c.customer_id FROM cleaned AS c)
-),
-
-decided AS (
-    SELECT
-        v.*,
-        coalesce(v.rule_name, CASE WHEN t.line_number IS NOT NULL THEN 'duplicate_email' END) AS final_rule_name,
-        r.latest_line,
-        w.line_number IS NOT NULL AS is_winner,
-        (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
-        IS NOT DISTINCT FROM (w.first_name, w.last_name, w.email, w.phone, w.registration_date, w.city, w.state,
-            w.country, w.age_group) AS matches_latest_line,
-        k.customer_id IS NOT NULL AS is_in_production,
-        (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
-        IS NOT DISTINCT FROM (k.first_name, k.last_name, k.email, k.phone, k.registration_date, k.city, k.state,
-            k.country, k.age_group) AS matches_production
-    FROM validated AS v
-    LEFT JOIN repeated AS r ON v.rule_name IS NULL AND v.customer_id = r.customer_id
-    LEFT JOIN validated AS w ON r.latest_line = w.line_number
-    LEFT JOIN email_taken AS t ON v.line_number = t.line_number
-    LEFT JOIN known AS k ON v.customer_id = k.customer_id
 )
 
 SELECT
     current_setting('pipeline.batch_id') AS batch_id,
-    d.line_number,
-    d.customer_id,
-    d.first_name,
-    d.last_name,
-    d.email,
-    d.phone,
-    d.registration_date,
-    d.city,
-    d.state,
-    d.country,
-    d.age_group,
-    d.final_rule_name AS rule_name,
-    CASE d.final_rule_name
+    v.line_number,
+    v.customer_id,
+    v.first_name,
+    v.last_name,
+    v.email,
+    v.phone,
+    v.registration_date,
+    v.city,
+    v.state,
+    v.country,
+    v.age_group,
+    v.rule_name,
+    CASE v.rule_name
         WHEN 'missing_required'
             THEN 'required column(s) empty: ' || concat_ws(
                 ', ',
-                CASE WHEN d.customer_id IS NULL THEN 'customer_id' END,
-                CASE WHEN d.first_name IS NULL THEN 'first_name' END,
-                CASE WHEN d.last_name IS NULL THEN 'last_name' END,
-                CASE WHEN d.email IS NULL THEN 'email' END,
-                CASE WHEN d.registration_date_raw IS NULL THEN 'registration_date' END
+                CASE WHEN v.customer_id IS NULL THEN 'customer_id' END,
+                CASE WHEN v.first_name IS NULL THEN 'first_name' END,
+                CASE WHEN v.last_name IS NULL THEN 'last_name' END,
+                CASE WHEN v.email IS NULL THEN 'email' END,
+                CASE WHEN v.registration_date_raw IS NULL THEN 'registration_date' END
             )
-        WHEN 'invalid_email' THEN format('email %L is not a valid address', d.email)
-        WHEN 'invalid_date' THEN format('registration_date %L is not a date (YYYY-MM-DD)', d.registration_date_raw)
+        WHEN 'invalid_email' THEN format('email %L is not a valid address', v.email)
+        WHEN 'invalid_date' THEN format('registration_date %L is not a date (YYYY-MM-DD)', v.registration_date_raw)
         WHEN 'future_date'
-            THEN format('registration_date %s is after the batch date %s', d.registration_date,
+            THEN format('registration_date %s is after the batch date %s', v.registration_date,
                 current_setting('pipeline.batch_id'))
         WHEN 'date_out_of_range'
-            THEN format('registration_date %s is before %s, the earliest date accepted', d.registration_date,
+            THEN format('registration_date %s is before %s, the earliest date accepted', v.registration_date,
                 pipeline.earliest_accepted_date())
         WHEN 'incomplete_address'
             THEN format(
-                'city %L, state %L and country %L must be given together or not at all', d.city, d.state, d.country
+                'city %L, state %L and country %L must be given together or not at all', v.city, v.state, v.country
             )
-        WHEN 'duplicate_email' THEN format('email %L already belongs to another customer', d.email)
     END AS reason,
+    -- as if each id came once; the UPDATEs below settle repeated ids and shared emails
     pipeline.decide_outcome(
-        d.final_rule_name, TRUE, d.latest_line IS NULL OR d.latest_line = d.line_number, d.matches_latest_line,
-        d.is_in_production, d.matches_production
+        v.rule_name, TRUE, TRUE, FALSE, k.customer_id IS NOT NULL,
+        (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
+        IS NOT DISTINCT FROM (k.first_name, k.last_name, k.email, k.phone, k.registration_date, k.city, k.state,
+            k.country, k.age_group)
     ) AS outcome
-FROM decided AS d;
+FROM validated AS v
+LEFT JOIN known AS k ON v.customer_id = k.customer_id;
+
+-- De-duplication, the same in every checked table: of an id delivered more than once, the
+-- latest valid line wins; every earlier valid line is a duplicate (same values) or
+-- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
+UPDATE staging.customers_checked AS c
+SET outcome = pipeline.decide_outcome(
+    c.rule_name, TRUE, FALSE,
+    (c.first_name, c.last_name, c.email, c.phone, c.registration_date, c.city, c.state, c.country, c.age_group)
+    IS NOT DISTINCT FROM (w.first_name, w.last_name, w.email, w.phone, w.registration_date, w.city, w.state,
+        w.country, w.age_group),
+    TRUE, FALSE
+)
+FROM (
+    SELECT DISTINCT ON (k.customer_id) k.*
+    FROM staging.customers_checked AS k
+    WHERE
+        k.outcome IN ('inserted', 'updated', 'duplicate')
+        AND k.customer_id IN (
+            SELECT r.customer_id
+            FROM staging.customers_checked AS r
+            WHERE r.outcome IN ('inserted', 'updated', 'duplicate')
+            GROUP BY r.customer_id
+            HAVING count(*) > 1
+        )
+    ORDER BY k.customer_id, k.line_number DESC
+) AS w
+WHERE
+    c.customer_id = w.customer_id
+    AND c.outcome IN ('inserted', 'updated', 'duplicate')
+    AND c.line_number != w.line_number;
+
+-- An email belongs to one customer. Among the rows that will be merged (the latest valid
+-- line of each customer that changes production), the first line claims an email, unless
+-- another customer in production holds it and keeps it in this batch: the others are
+-- quarantined.
+UPDATE staging.customers_checked AS c
+SET
+    rule_name = 'duplicate_email',
+    reason = format('email %L already belongs to another customer', c.email),
+    outcome = 'quarantined'
+FROM (
+    SELECT m.line_number
+    FROM (
+        SELECT
+            k.line_number,
+            k.customer_id,
+            k.email,
+            min(k.line_number) OVER (PARTITION BY k.email) AS first_claim_line
+        FROM staging.customers_checked AS k
+        WHERE k.outcome IN ('inserted', 'updated')
+    ) AS m
+    WHERE
+        m.line_number > m.first_claim_line
+        OR EXISTS (
+            SELECT FROM production.customers AS other
+            WHERE
+                other.email = m.email
+                AND other.customer_id != m.customer_id
+                -- unless this batch moves the other customer to another email
+                AND NOT EXISTS (
+                    SELECT FROM staging.customers_checked AS moving
+                    WHERE
+                        moving.customer_id = other.customer_id
+                        AND moving.outcome IN ('inserted', 'updated')
+                        AND moving.email != other.email
+                )
+        )
+) AS taken
+WHERE c.line_number = taken.line_number;
 
 ANALYZE staging.customers_checked;

@@ -13,8 +13,9 @@
 DROP TABLE IF EXISTS staging.products_checked;
 
 CREATE UNLOGGED TABLE staging.products_checked AS
--- MATERIALIZED: each cleaned value is computed once, however often the rules read it.
-WITH cleaned AS MATERIALIZED (
+-- OFFSET 0 keeps PostgreSQL from merging a subquery into the statement, so that each
+-- value is cleaned, and each rule checked, once per row however often it is read.
+WITH cleaned AS (
     SELECT
         s.line_number,
         pipeline.trim_to_null(s.product_id) AS product_id,
@@ -30,6 +31,7 @@ WITH cleaned AS MATERIALIZED (
         pipeline.to_integer_or_null(s.stock_quantity) AS stock_quantity,
         upper(pipeline.trim_to_null(s.supplier_id)) AS supplier_id
     FROM staging.products AS s
+    OFFSET 0
 ),
 
 validated AS (
@@ -46,18 +48,7 @@ validated AS (
             WHEN c.price < 0 OR c.cost < 0 OR c.stock_quantity < 0 THEN 'negative_amount'
         END AS rule_name
     FROM cleaned AS c
-),
-
--- De-duplication, the same in every checked table: the latest line of an id wins; only
--- ids delivered more than once are looked at (a hash aggregate finds them).
-repeated AS (
-    SELECT
-        v.product_id,
-        max(v.line_number) AS latest_line
-    FROM validated AS v
-    WHERE v.rule_name IS NULL
-    GROUP BY v.product_id
-    HAVING count(*) > 1
+    OFFSET 0
 ),
 
 -- The current production version of every product the batch delivers, by name.
@@ -77,71 +68,88 @@ known AS (
     INNER JOIN production.categories AS ca ON sc.category_id = ca.category_id
     LEFT JOIN production.brands AS b ON p.brand_id = b.brand_id
     WHERE p.product_id IN (SELECT c.product_id FROM cleaned AS c)
-),
-
-decided AS (
-    SELECT
-        v.*,
-        r.latest_line,
-        (v.product_name, v.category, v.sub_category, v.price, v.cost, v.brand, v.stock_quantity, v.supplier_id)
-        IS NOT DISTINCT FROM (w.product_name, w.category, w.sub_category, w.price, w.cost, w.brand,
-            w.stock_quantity, w.supplier_id) AS matches_latest_line,
-        k.product_id IS NOT NULL AS is_in_production,
-        (v.product_name, v.category, v.sub_category, v.price, v.cost, v.brand, v.stock_quantity, v.supplier_id)
-        IS NOT DISTINCT FROM (k.product_name, k.category, k.sub_category, k.price, k.cost, k.brand,
-            k.stock_quantity, k.supplier_id) AS matches_production
-    FROM validated AS v
-    LEFT JOIN repeated AS r ON v.rule_name IS NULL AND v.product_id = r.product_id
-    LEFT JOIN validated AS w ON r.latest_line = w.line_number
-    LEFT JOIN known AS k ON v.product_id = k.product_id
 )
 
 SELECT
     current_setting('pipeline.batch_id') AS batch_id,
-    d.line_number,
-    d.product_id,
-    d.product_name,
-    d.category,
-    d.sub_category,
-    d.price,
-    d.cost,
-    d.brand,
-    d.stock_quantity,
-    d.supplier_id,
-    d.rule_name,
-    CASE d.rule_name
+    v.line_number,
+    v.product_id,
+    v.product_name,
+    v.category,
+    v.sub_category,
+    v.price,
+    v.cost,
+    v.brand,
+    v.stock_quantity,
+    v.supplier_id,
+    v.rule_name,
+    CASE v.rule_name
         WHEN 'missing_required'
             THEN 'required column(s) empty: ' || concat_ws(
                 ', ',
-                CASE WHEN d.product_id IS NULL THEN 'product_id' END,
-                CASE WHEN d.product_name IS NULL THEN 'product_name' END,
-                CASE WHEN d.category IS NULL THEN 'category' END,
-                CASE WHEN d.sub_category IS NULL THEN 'sub_category' END,
-                CASE WHEN d.price_raw IS NULL THEN 'price' END,
-                CASE WHEN d.cost_raw IS NULL THEN 'cost' END
+                CASE WHEN v.product_id IS NULL THEN 'product_id' END,
+                CASE WHEN v.product_name IS NULL THEN 'product_name' END,
+                CASE WHEN v.category IS NULL THEN 'category' END,
+                CASE WHEN v.sub_category IS NULL THEN 'sub_category' END,
+                CASE WHEN v.price_raw IS NULL THEN 'price' END,
+                CASE WHEN v.cost_raw IS NULL THEN 'cost' END
             )
         WHEN 'invalid_number'
             THEN 'not a number (digits, optional sign, at most 2 decimals): ' || concat_ws(
                 ', ',
-                CASE WHEN d.price IS NULL THEN format('price %L', d.price_raw) END,
-                CASE WHEN d.cost IS NULL THEN format('cost %L', d.cost_raw) END,
+                CASE WHEN v.price IS NULL THEN format('price %L', v.price_raw) END,
+                CASE WHEN v.cost IS NULL THEN format('cost %L', v.cost_raw) END,
                 CASE
-                    WHEN d.stock_quantity IS NULL AND d.stock_quantity_raw IS NOT NULL
-                        THEN format('stock_quantity %L', d.stock_quantity_raw)
+                    WHEN v.stock_quantity IS NULL AND v.stock_quantity_raw IS NOT NULL
+                        THEN format('stock_quantity %L', v.stock_quantity_raw)
                 END
             )
         WHEN 'negative_amount'
             THEN concat_ws(
                 ', ',
-                CASE WHEN d.price < 0 THEN format('price %s', d.price) END,
-                CASE WHEN d.cost < 0 THEN format('cost %s', d.cost) END,
-                CASE WHEN d.stock_quantity < 0 THEN format('stock_quantity %s', d.stock_quantity) END
+                CASE WHEN v.price < 0 THEN format('price %s', v.price) END,
+                CASE WHEN v.cost < 0 THEN format('cost %s', v.cost) END,
+                CASE WHEN v.stock_quantity < 0 THEN format('stock_quantity %s', v.stock_quantity) END
             ) || ' must not be negative'
     END AS reason,
+    -- as if each id came once; the UPDATE below settles the ids delivered more than once
     pipeline.decide_outcome(
-        d.rule_name, TRUE, d.latest_line IS NULL OR d.latest_line = d.line_number, d.matches_latest_line,
-        d.is_in_production, d.matches_production
+        v.rule_name, TRUE, TRUE, FALSE, k.product_id IS NOT NULL,
+        (v.product_name, v.category, v.sub_category, v.price, v.cost, v.brand, v.stock_quantity, v.supplier_id)
+        IS NOT DISTINCT FROM (k.product_name, k.category, k.sub_category, k.price, k.cost, k.brand,
+            k.stock_quantity, k.supplier_id)
     ) AS outcome
-FROM decided AS d;
+FROM validated AS v
+LEFT JOIN known AS k ON v.product_id = k.product_id;
+
+-- De-duplication, the same in every checked table: of an id delivered more than once, the
+-- latest valid line wins; every earlier valid line is a duplicate (same values) or
+-- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
+UPDATE staging.products_checked AS c
+SET outcome = pipeline.decide_outcome(
+    c.rule_name, TRUE, FALSE,
+    (c.product_name, c.category, c.sub_category, c.price, c.cost, c.brand, c.stock_quantity, c.supplier_id)
+    IS NOT DISTINCT FROM (w.product_name, w.category, w.sub_category, w.price, w.cost, w.brand,
+        w.stock_quantity, w.supplier_id),
+    TRUE, FALSE
+)
+FROM (
+    SELECT DISTINCT ON (k.product_id) k.*
+    FROM staging.products_checked AS k
+    WHERE
+        k.outcome IN ('inserted', 'updated', 'duplicate')
+        AND k.product_id IN (
+            SELECT r.product_id
+            FROM staging.products_checked AS r
+            WHERE r.outcome IN ('inserted', 'updated', 'duplicate')
+            GROUP BY r.product_id
+            HAVING count(*) > 1
+        )
+    ORDER BY k.product_id, k.line_number DESC
+) AS w
+WHERE
+    c.product_id = w.product_id
+    AND c.outcome IN ('inserted', 'updated', 'duplicate')
+    AND c.line_number != w.line_number;
 
 ANALYZE staging.products_checked;

@@ -12,6 +12,9 @@
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transactions_checked;
 
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+
 CREATE UNLOGGED TABLE staging.transactions_checked AS
 -- The customers and the transactions in production that this batch names, looked up by
 -- key (on Citus a join with the whole distributed table would read it all).
@@ -32,6 +35,8 @@ rejected_customers AS (
     WHERE r.source_file = 'customers.csv' AND r.record_id IS NOT NULL
 ),
 
+-- OFFSET 0 keeps PostgreSQL from merging this subquery into the statement: each rule then
+-- runs once per row, on the parallel workers, however often rule_name is read below.
 validated AS (
     SELECT
         c.*,
@@ -52,18 +57,7 @@ validated AS (
         END AS rule_name
     FROM staging.transactions_cleaned AS c
     LEFT JOIN customers AS k ON c.customer_id = k.customer_id
-),
-
--- De-duplication, the same in every checked table: the latest line of an id wins; only
--- ids delivered more than once are looked at (a hash aggregate finds them).
-repeated AS (
-    SELECT
-        v.transaction_id,
-        max(pipeline.delivery_order(v.batch_id, v.line_number)) AS latest_delivery
-    FROM validated AS v
-    WHERE v.rule_name IS NULL AND v.has_parent
-    GROUP BY v.transaction_id
-    HAVING count(*) > 1
+    OFFSET 0
 ),
 
 known AS (
@@ -83,18 +77,11 @@ known AS (
 decided AS (
     SELECT
         v.*,
-        r.latest_delivery IS NULL
-        OR r.latest_delivery = pipeline.delivery_order(v.batch_id, v.line_number) AS is_latest_line,
-        (v.customer_id, v.transaction_date, v.transaction_time, v.payment_method, v.shipping_address, v.total_amount)
-        IS NOT DISTINCT FROM (w.customer_id, w.transaction_date, w.transaction_time, w.payment_method,
-            w.shipping_address, w.total_amount) AS matches_latest_line,
         k.transaction_id IS NOT NULL AS is_in_production,
         (v.customer_id, v.transaction_date, v.transaction_time, v.payment_method, v.shipping_address, v.total_amount)
         IS NOT DISTINCT FROM (k.customer_id, k.transaction_date, k.transaction_time, k.payment_method,
             k.shipping_address, k.total_amount) AS matches_production
     FROM validated AS v
-    LEFT JOIN repeated AS r ON v.rule_name IS NULL AND v.has_parent AND v.transaction_id = r.transaction_id
-    LEFT JOIN validated AS w ON r.latest_delivery = pipeline.delivery_order(w.batch_id, w.line_number)
     LEFT JOIN known AS k ON v.transaction_id = k.transaction_id
 )
 
@@ -140,9 +127,43 @@ SELECT
         WHEN 'parent_rejected'
             THEN format('customer_id %L was quarantined, so its orders cannot be loaded', d.customer_id)
     END AS reason,
+    -- as if each id came once; the UPDATE below settles the ids delivered more than once
     pipeline.decide_outcome(
-        d.rule_name, d.has_parent, d.is_latest_line, d.matches_latest_line, d.is_in_production, d.matches_production
+        d.rule_name, d.has_parent, TRUE, FALSE, d.is_in_production, d.matches_production
     ) AS outcome
 FROM decided AS d;
+
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+
+-- De-duplication, the same in every checked table: of an id delivered more than once, the
+-- latest valid line wins; every earlier valid line is a duplicate (same values) or
+-- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
+UPDATE staging.transactions_checked AS c
+SET outcome = pipeline.decide_outcome(
+    c.rule_name, TRUE, FALSE,
+    (c.customer_id, c.transaction_date, c.transaction_time, c.payment_method, c.shipping_address, c.total_amount)
+    IS NOT DISTINCT FROM (w.customer_id, w.transaction_date, w.transaction_time, w.payment_method,
+        w.shipping_address, w.total_amount),
+    TRUE, FALSE
+)
+FROM (
+    SELECT DISTINCT ON (k.transaction_id) k.*
+    FROM staging.transactions_checked AS k
+    WHERE
+        k.outcome IN ('inserted', 'updated', 'duplicate')
+        AND k.transaction_id IN (
+            SELECT r.transaction_id
+            FROM staging.transactions_checked AS r
+            WHERE r.outcome IN ('inserted', 'updated', 'duplicate')
+            GROUP BY r.transaction_id
+            HAVING count(*) > 1
+        )
+    ORDER BY k.transaction_id, pipeline.delivery_order(k.batch_id, k.line_number) DESC
+) AS w
+WHERE
+    c.transaction_id = w.transaction_id
+    AND c.outcome IN ('inserted', 'updated', 'duplicate')
+    AND (c.batch_id, c.line_number) != (w.batch_id, w.line_number);
 
 ANALYZE staging.transactions_checked;

@@ -1,10 +1,10 @@
 -- =====================================================================
 -- 240_load_transaction_items_checked.sql
 -- purpose:     validate the cleaned items (239: staged, and earlier batches' items
---              still waiting for their transaction) and decide each row's outcome
---              (pipeline.decide_outcome): inserted, updated, duplicate, superseded,
---              waiting (its transaction has not arrived yet) or quarantined with the
---              first rule it failed and a reason
+--              still waiting for their transaction) in one set-based pass and decide
+--              each row's outcome (pipeline.decide_outcome): inserted, updated,
+--              duplicate, superseded, waiting (its transaction has not arrived yet)
+--              or quarantined with the first rule it failed and a reason
 -- target:      staging.transaction_items_checked
 -- grain:       one row per staged or waiting item row
 -- reads:       staging.transaction_items_cleaned, staging.transactions_checked,
@@ -13,6 +13,9 @@
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transaction_items_checked;
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
 
 CREATE UNLOGGED TABLE staging.transaction_items_checked AS
 -- The transactions and products in production that this batch names, looked up by key
@@ -40,6 +43,8 @@ rejected_parents AS (
     WHERE r.source_file = 'transactions.csv' AND r.record_id IS NOT NULL
 ),
 
+-- OFFSET 0 keeps PostgreSQL from merging this subquery into the statement: each rule then
+-- runs once per row, on the parallel workers, however often rule_name is read below.
 validated AS (
     SELECT
         c.*,
@@ -63,18 +68,7 @@ validated AS (
     FROM staging.transaction_items_cleaned AS c
     LEFT JOIN parents AS t ON c.transaction_id = t.transaction_id
     LEFT JOIN products AS p ON c.product_id = p.product_id
-),
-
--- De-duplication, the same in every checked table: the latest line of an id wins; only
--- ids delivered more than once are looked at (a hash aggregate finds them).
-repeated AS (
-    SELECT
-        v.item_id,
-        max(pipeline.delivery_order(v.batch_id, v.line_number)) AS latest_delivery
-    FROM validated AS v
-    WHERE v.rule_name IS NULL AND v.has_parent
-    GROUP BY v.item_id
-    HAVING count(*) > 1
+    OFFSET 0
 ),
 
 -- The lines in production that this batch delivers again, wherever they are.
@@ -94,20 +88,12 @@ known AS (
 decided AS (
     SELECT
         v.*,
-        r.latest_delivery IS NULL
-        OR r.latest_delivery = pipeline.delivery_order(v.batch_id, v.line_number) AS is_latest_line,
-        (v.transaction_id, v.product_id, v.quantity, v.unit_price, v.discount_percentage, v.line_total)
-        IS NOT DISTINCT FROM (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage,
-            w.line_total) AS matches_latest_line,
         k.item_id IS NOT NULL AS is_in_production,
         k.transaction_id AS previous_transaction_id,
         (v.transaction_id, v.product_id, v.quantity, v.unit_price, v.discount_percentage, v.line_total)
         IS NOT DISTINCT FROM (k.transaction_id, k.product_id, k.quantity, k.unit_price, k.discount_percentage,
             k.line_total) AS matches_production
     FROM validated AS v
-    LEFT JOIN repeated AS r ON v.rule_name IS NULL AND v.has_parent AND v.item_id = r.item_id
-    LEFT JOIN validated AS w
-        ON r.item_id = w.item_id AND r.latest_delivery = pipeline.delivery_order(w.batch_id, w.line_number)
     LEFT JOIN known AS k ON v.item_id = k.item_id
 )
 
@@ -160,9 +146,44 @@ SELECT
         WHEN 'parent_rejected'
             THEN format('transaction_id %L was quarantined, so its items cannot be loaded', d.transaction_id)
     END AS reason,
+    -- as if each id came once; the UPDATE below settles the ids delivered more than once
     pipeline.decide_outcome(
-        d.rule_name, d.has_parent, d.is_latest_line, d.matches_latest_line, d.is_in_production, d.matches_production
+        d.rule_name, d.has_parent, TRUE, FALSE, d.is_in_production, d.matches_production
     ) AS outcome
 FROM decided AS d;
+
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+
+-- De-duplication, the same in every checked table: of an id delivered more than once, the
+-- latest valid line wins; every earlier valid line is a duplicate (same values) or
+-- superseded. Only the repeated ids are looked at (a hash aggregate finds them), so the
+-- statement above did not have to rank a million lines.
+UPDATE staging.transaction_items_checked AS c
+SET outcome = pipeline.decide_outcome(
+    c.rule_name, TRUE, FALSE,
+    (c.transaction_id, c.product_id, c.quantity, c.unit_price, c.discount_percentage, c.line_total)
+    IS NOT DISTINCT FROM (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage,
+        w.line_total),
+    TRUE, FALSE
+)
+FROM (
+    SELECT DISTINCT ON (k.item_id) k.*
+    FROM staging.transaction_items_checked AS k
+    WHERE
+        k.outcome IN ('inserted', 'updated', 'duplicate')
+        AND k.item_id IN (
+            SELECT r.item_id
+            FROM staging.transaction_items_checked AS r
+            WHERE r.outcome IN ('inserted', 'updated', 'duplicate')
+            GROUP BY r.item_id
+            HAVING count(*) > 1
+        )
+    ORDER BY k.item_id, pipeline.delivery_order(k.batch_id, k.line_number) DESC
+) AS w
+WHERE
+    c.item_id = w.item_id
+    AND c.outcome IN ('inserted', 'updated', 'duplicate')
+    AND (c.batch_id, c.line_number) != (w.batch_id, w.line_number);
 
 ANALYZE staging.transaction_items_checked;

@@ -6,9 +6,9 @@
 --              moving a line between transactions are what keep it true)
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per table and item_id found more than once
--- reads:       pipeline.check_scope_batch_ids(), production.transaction_items,
+-- reads:       pipeline.check_scope_start(), production.transaction_items,
 --              warehouse.fact_sales
--- scope:       the lines the batches in pipeline.check_scope_batch_ids() wrote (all when unset)
+-- scope:       the lines the batches from pipeline.check_scope_start() on wrote (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -20,7 +20,7 @@ FROM production.transaction_items AS ti
 WHERE ti.item_id IN (
     SELECT s.item_id
     FROM production.transaction_items AS s
-    WHERE s.last_batch_id = any(pipeline.check_scope_batch_ids())
+    WHERE s.last_batch_id >= pipeline.check_scope_start()
 )
 GROUP BY ti.item_id
 HAVING count(*) > 1
@@ -33,7 +33,7 @@ FROM warehouse.fact_sales AS f
 WHERE f.item_id IN (
     SELECT s.item_id
     FROM warehouse.fact_sales AS s
-    WHERE s.batch_id = any(pipeline.check_scope_batch_ids())
+    WHERE s.batch_id >= pipeline.check_scope_start()
 )
 GROUP BY f.item_id
 HAVING count(*) > 1

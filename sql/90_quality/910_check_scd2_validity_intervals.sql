@@ -6,9 +6,9 @@
 --              and only the open version is current
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per offending version
--- reads:       pipeline.check_scope_batch_ids(), warehouse.dim_customers, warehouse.dim_products
+-- reads:       pipeline.check_scope_start(), warehouse.dim_customers, warehouse.dim_products
 -- scope:       customers and products with a version from the batches in
---              pipeline.check_scope_batch_ids() (all when unset)
+--              pipeline.check_scope_start() (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -23,7 +23,7 @@ WITH versions AS (
     FROM warehouse.dim_customers AS d
     WHERE d.customer_id IN (
         SELECT s.customer_id FROM warehouse.dim_customers AS s
-        WHERE s.batch_id = any(pipeline.check_scope_batch_ids())
+        WHERE s.batch_id >= pipeline.check_scope_start()
     )
     UNION ALL
     SELECT
@@ -36,7 +36,7 @@ WITH versions AS (
     FROM warehouse.dim_products AS d
     WHERE d.product_id IN (
         SELECT s.product_id FROM warehouse.dim_products AS s
-        WHERE s.batch_id = any(pipeline.check_scope_batch_ids())
+        WHERE s.batch_id >= pipeline.check_scope_start()
     )
 ),
 

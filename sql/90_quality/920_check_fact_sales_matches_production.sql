@@ -8,14 +8,15 @@
 --              has its fact. One pass over the facts and lines checks both.
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per order line or fact that does not match
--- reads:       pipeline.check_scope_batch_ids(), warehouse.fact_sales, warehouse.dim_customers,
---              warehouse.dim_products, production.transaction_items,
+-- reads:       pipeline.check_scope_start(), warehouse.fact_sales, warehouse.dim_customers,
+--              warehouse.dim_products, warehouse.dim_date, production.transaction_items,
 --              production.transactions, pipeline.batches
--- scope:       facts and order lines of the batches in pipeline.check_scope_batch_ids()
+-- scope:       facts and order lines of the batches from pipeline.check_scope_start() on
 --              (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
+-- Each CTE is read once, so PostgreSQL inlines them and can join in parallel.
 WITH lines_in_scope AS (
     SELECT
         ti.item_id,
@@ -25,13 +26,15 @@ WITH lines_in_scope AS (
         ti.line_total,
         t.customer_id,
         t.transaction_date,
+        dd.date_key,
         b.status = 'complete' AS is_settled
     FROM production.transaction_items AS ti
     INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+    LEFT JOIN warehouse.dim_date AS dd ON t.transaction_date = dd.full_date
     LEFT JOIN pipeline.batches AS b ON ti.last_batch_id = b.batch_id
     WHERE
-        ti.last_batch_id = any(pipeline.check_scope_batch_ids())
-        OR t.last_batch_id = any(pipeline.check_scope_batch_ids())
+        ti.last_batch_id >= pipeline.check_scope_start()
+        OR t.last_batch_id >= pipeline.check_scope_start()
 ),
 
 facts_in_scope AS (
@@ -51,8 +54,16 @@ facts_in_scope AS (
     LEFT JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
     LEFT JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key
     WHERE
-        f.batch_id = any(pipeline.check_scope_batch_ids())
-        OR f.item_id IN (SELECT l.item_id FROM lines_in_scope AS l)
+        f.batch_id >= pipeline.check_scope_start()
+        -- a fact of a line in scope that its batch did not rewrite (its values did not change)
+        OR f.item_id IN (
+            SELECT ti.item_id
+            FROM production.transaction_items AS ti
+            INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+            WHERE
+                ti.last_batch_id >= pipeline.check_scope_start()
+                OR t.last_batch_id >= pipeline.check_scope_start()
+        )
 ),
 
 compared AS (
@@ -62,7 +73,7 @@ compared AS (
             WHEN l.item_id IS NULL THEN 'fact without a production line'
             WHEN f.item_id IS NULL THEN 'production line without a fact'
             WHEN f.transaction_id != l.transaction_id THEN 'fact in another transaction'
-            WHEN f.date_key != to_char(l.transaction_date, 'YYYYMMDD')::integer THEN 'fact on another day'
+            WHEN f.date_key IS DISTINCT FROM l.date_key THEN 'fact on another day'
             WHEN (f.quantity, f.net_amount) IS DISTINCT FROM (l.quantity, l.line_total) THEN 'different amount'
             WHEN f.version_customer_id IS DISTINCT FROM l.customer_id THEN 'customer version of another customer'
             WHEN

@@ -6,9 +6,9 @@
 --              incremental load
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
--- reads:       pipeline.check_scope_batch_ids(), warehouse.agg_daily_sales, warehouse.fact_sales,
+-- reads:       pipeline.check_scope_start(), warehouse.agg_daily_sales, warehouse.fact_sales,
 --              warehouse.dim_date, warehouse.dim_customers, warehouse.customer_first_orders
--- scope:       days with facts of the batches in pipeline.check_scope_batch_ids(), or whose
+-- scope:       days with facts of the batches from pipeline.check_scope_start() on, or whose
 --              aggregate changed since pipeline.check_since()
 --              (every day when unset)
 -- rerunnable:  yes (read only)
@@ -17,7 +17,7 @@
 WITH days_in_scope AS (
     SELECT f.date_key
     FROM warehouse.fact_sales AS f
-    WHERE f.batch_id = any(pipeline.check_scope_batch_ids())
+    WHERE f.batch_id >= pipeline.check_scope_start()
     UNION
     SELECT a.date_key
     FROM warehouse.agg_daily_sales AS a

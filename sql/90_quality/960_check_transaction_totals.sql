@@ -6,9 +6,9 @@
 --              left out, since their loaded lines are known to be incomplete
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per transaction that does not add up
--- reads:       pipeline.check_scope_batch_ids(), production.transactions, production.transaction_items,
+-- reads:       pipeline.check_scope_start(), production.transactions, production.transaction_items,
 --              pipeline.rejected_rows, staging.transaction_items_waiting
--- scope:       transactions of the batches in pipeline.check_scope_batch_ids(), or with
+-- scope:       transactions of the batches from pipeline.check_scope_start() on, or with
 --              lines from them (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    warn
@@ -16,11 +16,11 @@
 WITH transactions_in_scope AS (
     SELECT t.transaction_id
     FROM production.transactions AS t
-    WHERE t.last_batch_id = any(pipeline.check_scope_batch_ids())
+    WHERE t.last_batch_id >= pipeline.check_scope_start()
     UNION
     SELECT ti.transaction_id
     FROM production.transaction_items AS ti
-    WHERE ti.last_batch_id = any(pipeline.check_scope_batch_ids())
+    WHERE ti.last_batch_id >= pipeline.check_scope_start()
 ),
 
 -- Orders known to be incomplete: a line was quarantined or is still waiting.

@@ -6,8 +6,8 @@
 --              source can be asked about them.
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per order dated before its customer registered
--- reads:       pipeline.check_scope_batch_ids(), production.transactions, production.customers
--- scope:       transactions of the batches in pipeline.check_scope_batch_ids() (all when unset)
+-- reads:       pipeline.check_scope_start(), production.transactions, production.customers
+-- scope:       transactions of the batches from pipeline.check_scope_start() on (all when unset)
 -- rerunnable:  yes (read only)
 -- severity:    warn
 -- =====================================================================
@@ -19,6 +19,6 @@ SELECT
 FROM production.transactions AS t
 INNER JOIN production.customers AS c ON t.customer_id = c.customer_id
 WHERE
-    t.last_batch_id = any(pipeline.check_scope_batch_ids())
+    t.last_batch_id >= pipeline.check_scope_start()
     AND t.transaction_date < c.registration_date
 ORDER BY t.transaction_id;
