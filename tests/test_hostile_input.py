@@ -163,9 +163,14 @@ def product_rows(draw):
 file_format = st.fixed_dictionaries({"crlf": st.booleans(), "bom": st.booleans(), "quote_all": st.booleans()})
 
 
-def record_ids(rows: list[list]) -> dict[int, str | None]:
-    """Line number (header = 1) -> cleaned id. Multi-line quoted fields still count as one row."""
-    return {line: clean(row[0]) for line, row in enumerate(rows, start=2)}
+def record_ids(name: str, rows: list[list], fmt: dict) -> dict[int, str | None]:
+    """Line number as an editor shows it (header = 1) -> cleaned id: a quoted value that spans
+    lines pushes the rows after it down."""
+    ids, line = {}, 2
+    for row in rows:
+        ids[line] = clean(row[0])
+        line += csv_bytes(name, [row], **fmt).count(b"\n") - 1  # minus the header's line
+    return ids
 
 
 # --------------------------------------------------------------------------- properties
@@ -177,7 +182,8 @@ def test_any_customers_file_loads_balances_and_keeps_text(server_admin, rows, fm
     with tempfile.TemporaryDirectory() as tmp, fresh_database(server_admin) as db:
         data = write_batch(Path(tmp), {"customers.csv": csv_bytes("customers.csv", rows, **fmt)})
         run_pipeline(db, data)
-        assert_no_row_lost(db, "customers.csv", len(rows), "customers", "customer_id", record_ids(rows))
+        assert_no_row_lost(db, "customers.csv", len(rows), "customers", "customer_id",
+                           record_ids("customers.csv", rows, fmt))
         stored = {r[0]: r[1:] for r in db.query(
             "SELECT c.customer_id, c.first_name, c.last_name, c.email, ci.city_name, c.registration_date::text "
             "FROM production.customers AS c LEFT JOIN production.cities AS ci ON ci.city_id = c.city_id")}
@@ -197,7 +203,8 @@ def test_any_products_file_loads_balances_and_keeps_text(server_admin, rows, fmt
     with tempfile.TemporaryDirectory() as tmp, fresh_database(server_admin) as db:
         data = write_batch(Path(tmp), {"products.csv": csv_bytes("products.csv", rows, **fmt)})
         run_pipeline(db, data)
-        assert_no_row_lost(db, "products.csv", len(rows), "products", "product_id", record_ids(rows))
+        assert_no_row_lost(db, "products.csv", len(rows), "products", "product_id",
+                           record_ids("products.csv", rows, fmt))
         stored = {r[0]: r[1:] for r in db.query(
             "SELECT p.product_id, p.product_name, b.brand_name, p.price, p.cost, p.supplier_id "
             "FROM production.products AS p LEFT JOIN production.brands AS b ON b.brand_id = p.brand_id")}

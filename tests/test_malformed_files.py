@@ -135,9 +135,10 @@ def test_crlf_line_endings_and_bom_load(db: Database, tmp_path: Path) -> None:
     bom = b"\xef\xbb\xbf" + (HEADERS["products.csv"] + "\nP001,Laptop Pro,Electronics,Laptops,999.99,700.00,"
                              "Dell,10,S001\n").encode()
     write_batch(tmp_path / "raw", {"customers.csv": crlf, "products.csv": bom})
-    run_ok(db, tmp_path / "raw", "run", "--to", "production")
+    run_ok(db, tmp_path / "raw", "staging")
     assert db.query("SELECT customer_id, age_group, line_number FROM staging.customers ORDER BY 1") == [
         ("C001", "25-34", 2), ("C002", "35-44", 3)]
+    run_ok(db, tmp_path / "raw", "production")
     assert db.query("SELECT customer_id, email, age_group FROM production.customers ORDER BY 1") == [
         ("C001", "alice@example.com", "25-34"), ("C002", "bob@example.com", "35-44")]
     assert db.query("SELECT product_id, supplier_id FROM production.products") == [("P001", "S001")]
@@ -163,13 +164,15 @@ def test_quoted_fields_and_hostile_text_are_stored_as_delivered(db: Database, tm
     ).encode()
     write_batch(tmp_path / "raw", {"customers.csv": customers, "products.csv": products,
                                    "transactions.csv": transactions})
-    run_ok(db, tmp_path / "raw", "run", "--to", "production")
+    run_ok(db, tmp_path / "raw", "staging")
 
     assert db.query("SELECT first_name, last_name FROM staging.customers ORDER BY line_number") == [
         ("Alice", "Smith"), (injection, "Jones, Jr")]
     assert db.query("SELECT product_name FROM staging.products") == [(formula,)]
-    assert db.query("SELECT shipping_address FROM staging.transactions ORDER BY transaction_id") == [
-        ('12 Main St, Apt 4\nBoston "MA"', ), (injection,)]
+    # line numbers are an editor's: T001's address spans two lines, so T002 is on line 4
+    assert db.query("SELECT transaction_id, shipping_address, line_number FROM staging.transactions ORDER BY 1") == [
+        ("T001", '12 Main St, Apt 4\nBoston "MA"', 2), ("T002", injection, 4)]
+    run_ok(db, tmp_path / "raw", "production")
     # production keeps the text (white space folded by the cleaning rules, names re-cased)
     assert db.query("SELECT product_name FROM production.products") == [(formula,)]
     assert db.query("SELECT transaction_id, shipping_address FROM production.transactions ORDER BY 1") == [

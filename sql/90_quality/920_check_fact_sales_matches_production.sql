@@ -27,11 +27,13 @@ WITH lines_in_scope AS (
         t.customer_id,
         t.transaction_date,
         dd.date_key,
-        b.status = 'complete' AS is_settled
+        -- the warehouse stage has run for the batches that last wrote the line and its order
+        coalesce(bi.status = 'complete' AND bt.status = 'complete', FALSE) AS is_settled
     FROM production.transaction_items AS ti
     INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
     LEFT JOIN warehouse.dim_date AS dd ON t.transaction_date = dd.full_date
-    LEFT JOIN pipeline.batches AS b ON ti.last_batch_id = b.batch_id
+    LEFT JOIN pipeline.batches AS bi ON ti.last_batch_id = bi.batch_id
+    LEFT JOIN pipeline.batches AS bt ON t.last_batch_id = bt.batch_id
     WHERE
         ti.last_batch_id >= pipeline.check_scope_start()
         OR t.last_batch_id >= pipeline.check_scope_start()
@@ -99,6 +101,6 @@ SELECT
     c.production_line_total,
     c.fact_net_amount
 FROM compared AS c
--- a line of a batch whose warehouse stage has not run yet has no fact yet
-WHERE c.problem IS NOT NULL AND (c.problem != 'production line without a fact' OR c.is_settled)
+-- a line of a batch whose warehouse stage has not run yet is not in the warehouse yet
+WHERE c.problem IS NOT NULL AND (c.is_settled OR c.problem = 'fact without a production line')
 ORDER BY c.item_id;
