@@ -49,7 +49,7 @@ def test_data_dictionary_is_not_stale(db, small_data, sql_files, docs_queries, t
     for table in ("warehouse.dim_date", "warehouse.fact_sales", "production.customers", "analytics.customer_rfm",
                   "pipeline.rejected_rows", "pipeline.reconciliation", "pipeline.quality_results"):
         assert f"### {table}\n" in fresh
-    assert "pipeline.check_scope_batch_ids()" in fresh
+    assert "pipeline.check_scope_start()" in fresh
     assert "### staging." not in fresh
     committed = (DOCS / "data_dictionary.md").read_text(encoding="utf-8")
     assert committed == fresh, "docs/data_dictionary.md is stale: run the pipeline, then python pipeline_orchestrator.py docs"

@@ -8,7 +8,7 @@
 --              on a database of this release, or a new one, it changes nothing.
 --              tests/test_upgrade.py builds a database with the previous release and
 --              compares its catalog, after this, with a fresh build's.
--- target:      pipeline.loaded_files, staging.*, production.*, warehouse.* (shape only)
+-- target:      (the shape of tables built by earlier releases, listed below)
 -- grain:       one change per object that needs one
 -- reads:       information_schema.columns, pg_catalog.pg_class, pg_catalog.pg_proc
 -- rerunnable:  yes (a change already made is not made again)

@@ -6,7 +6,7 @@
 --              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.products
 -- grain:       one row per record of the file
--- reads:       data/raw/<batch>/products.csv, pipeline.loaded_files
+-- reads:       data/raw/<batch>/products.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.products RESTART IDENTITY;

@@ -6,7 +6,7 @@
 --              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.transactions
 -- grain:       one row per record of the file
--- reads:       data/raw/<batch>/transactions.csv, pipeline.loaded_files
+-- reads:       data/raw/<batch>/transactions.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.transactions RESTART IDENTITY;

@@ -6,7 +6,7 @@
 --              counting its lines on the way; `render` prints this as a psql \copy line.
 -- target:      staging.transaction_items
 -- grain:       one row per record of the file
--- reads:       data/raw/<batch>/transaction_items.csv, pipeline.loaded_files
+-- reads:       data/raw/<batch>/transaction_items.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
 TRUNCATE staging.transaction_items RESTART IDENTITY;

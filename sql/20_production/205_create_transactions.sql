@@ -50,11 +50,11 @@ CREATE TABLE IF NOT EXISTS production.transaction_items (
     discount_percentage numeric(5, 2) NOT NULL,
     line_total numeric(12, 2) NOT NULL,
     last_batch_id text NOT NULL,
-{%- if citus %}
-    CONSTRAINT transaction_items_pkey PRIMARY KEY (transaction_id, item_id),
-{%- else %}
-    CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
-{%- endif %}
+    {%- if citus %}
+        CONSTRAINT transaction_items_pkey PRIMARY KEY (transaction_id, item_id),
+    {%- else %}
+        CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
+    {%- endif %}
     CONSTRAINT transaction_items_quantity_check CHECK (quantity > 0),
     CONSTRAINT transaction_items_unit_price_check CHECK (unit_price >= 0),
     CONSTRAINT transaction_items_discount_percentage_check CHECK (discount_percentage BETWEEN 0 AND 100),

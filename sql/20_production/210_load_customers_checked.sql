@@ -98,11 +98,15 @@ SELECT
         WHEN 'invalid_email' THEN format('email %L is not a valid address', v.email)
         WHEN 'invalid_date' THEN format('registration_date %L is not a date (YYYY-MM-DD)', v.registration_date_raw)
         WHEN 'future_date'
-            THEN format('registration_date %s is after the batch date %s', v.registration_date,
-                current_setting('pipeline.batch_id'))
+            THEN format(
+                'registration_date %s is after the batch date %s', v.registration_date,
+                current_setting('pipeline.batch_id')
+            )
         WHEN 'date_out_of_range'
-            THEN format('registration_date %s is before %s, the earliest date accepted', v.registration_date,
-                pipeline.earliest_accepted_date())
+            THEN format(
+                'registration_date %s is before %s, the earliest date accepted', v.registration_date,
+                pipeline.earliest_accepted_date()
+            )
         WHEN 'incomplete_address'
             THEN format(
                 'city %L, state %L and country %L must be given together or not at all', v.city, v.state, v.country
@@ -112,8 +116,10 @@ SELECT
     pipeline.decide_outcome(
         v.rule_name, TRUE, TRUE, FALSE, k.customer_id IS NOT NULL,
         (v.first_name, v.last_name, v.email, v.phone, v.registration_date, v.city, v.state, v.country, v.age_group)
-        IS NOT DISTINCT FROM (k.first_name, k.last_name, k.email, k.phone, k.registration_date, k.city, k.state,
-            k.country, k.age_group)
+        IS NOT DISTINCT FROM (
+            k.first_name, k.last_name, k.email, k.phone, k.registration_date, k.city, k.state,
+            k.country, k.age_group
+        )
     ) AS outcome
 FROM validated AS v
 LEFT JOIN known AS k ON v.customer_id = k.customer_id;
@@ -122,15 +128,19 @@ LEFT JOIN known AS k ON v.customer_id = k.customer_id;
 -- latest valid line wins; every earlier valid line is a duplicate (same values) or
 -- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
 UPDATE staging.customers_checked AS c
-SET outcome = pipeline.decide_outcome(
-    c.rule_name, TRUE, FALSE,
-    (c.first_name, c.last_name, c.email, c.phone, c.registration_date, c.city, c.state, c.country, c.age_group)
-    IS NOT DISTINCT FROM (w.first_name, w.last_name, w.email, w.phone, w.registration_date, w.city, w.state,
-        w.country, w.age_group),
-    TRUE, FALSE
-)
+SET
+    outcome = pipeline.decide_outcome(
+        c.rule_name, TRUE, FALSE,
+        (c.first_name, c.last_name, c.email, c.phone, c.registration_date, c.city, c.state, c.country, c.age_group)
+        IS NOT DISTINCT FROM (
+            w.first_name, w.last_name, w.email, w.phone, w.registration_date, w.city, w.state,
+            w.country, w.age_group
+        ),
+        TRUE, FALSE
+    )
 FROM (
-    SELECT DISTINCT ON (k.customer_id) k.*
+    SELECT DISTINCT ON (k.customer_id)
+        k.*
     FROM staging.customers_checked AS k
     WHERE
         k.outcome IN ('inserted', 'updated', 'duplicate')
@@ -141,7 +151,7 @@ FROM (
             GROUP BY r.customer_id
             HAVING count(*) > 1
         )
-    ORDER BY k.customer_id, k.line_number DESC
+    ORDER BY k.customer_id ASC, k.line_number DESC
 ) AS w
 WHERE
     c.customer_id = w.customer_id

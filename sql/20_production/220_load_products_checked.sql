@@ -116,8 +116,10 @@ SELECT
     pipeline.decide_outcome(
         v.rule_name, TRUE, TRUE, FALSE, k.product_id IS NOT NULL,
         (v.product_name, v.category, v.sub_category, v.price, v.cost, v.brand, v.stock_quantity, v.supplier_id)
-        IS NOT DISTINCT FROM (k.product_name, k.category, k.sub_category, k.price, k.cost, k.brand,
-            k.stock_quantity, k.supplier_id)
+        IS NOT DISTINCT FROM (
+            k.product_name, k.category, k.sub_category, k.price, k.cost, k.brand,
+            k.stock_quantity, k.supplier_id
+        )
     ) AS outcome
 FROM validated AS v
 LEFT JOIN known AS k ON v.product_id = k.product_id;
@@ -126,15 +128,19 @@ LEFT JOIN known AS k ON v.product_id = k.product_id;
 -- latest valid line wins; every earlier valid line is a duplicate (same values) or
 -- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
 UPDATE staging.products_checked AS c
-SET outcome = pipeline.decide_outcome(
-    c.rule_name, TRUE, FALSE,
-    (c.product_name, c.category, c.sub_category, c.price, c.cost, c.brand, c.stock_quantity, c.supplier_id)
-    IS NOT DISTINCT FROM (w.product_name, w.category, w.sub_category, w.price, w.cost, w.brand,
-        w.stock_quantity, w.supplier_id),
-    TRUE, FALSE
-)
+SET
+    outcome = pipeline.decide_outcome(
+        c.rule_name, TRUE, FALSE,
+        (c.product_name, c.category, c.sub_category, c.price, c.cost, c.brand, c.stock_quantity, c.supplier_id)
+        IS NOT DISTINCT FROM (
+            w.product_name, w.category, w.sub_category, w.price, w.cost, w.brand,
+            w.stock_quantity, w.supplier_id
+        ),
+        TRUE, FALSE
+    )
 FROM (
-    SELECT DISTINCT ON (k.product_id) k.*
+    SELECT DISTINCT ON (k.product_id)
+        k.*
     FROM staging.products_checked AS k
     WHERE
         k.outcome IN ('inserted', 'updated', 'duplicate')
@@ -145,7 +151,7 @@ FROM (
             GROUP BY r.product_id
             HAVING count(*) > 1
         )
-    ORDER BY k.product_id, k.line_number DESC
+    ORDER BY k.product_id ASC, k.line_number DESC
 ) AS w
 WHERE
     c.product_id = w.product_id

@@ -7,7 +7,8 @@
 -- target:      staging.transactions_checked
 -- grain:       one row per staged or waiting transactions row
 -- reads:       staging.transactions_cleaned, staging.customers_checked,
---              production.customers, production.transactions, pipeline.rejected_rows
+--              production.customers, production.transactions, production.payment_methods,
+--              pipeline.rejected_rows
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transactions_checked;
@@ -78,9 +79,13 @@ decided AS (
     SELECT
         v.*,
         k.transaction_id IS NOT NULL AS is_in_production,
-        (v.customer_id, v.transaction_date, v.transaction_time, v.payment_method, v.shipping_address, v.total_amount)
-        IS NOT DISTINCT FROM (k.customer_id, k.transaction_date, k.transaction_time, k.payment_method,
-            k.shipping_address, k.total_amount) AS matches_production
+        (
+            (v.customer_id, v.transaction_date, v.transaction_time, v.payment_method, v.shipping_address, v.total_amount)
+            IS NOT DISTINCT FROM (
+                k.customer_id, k.transaction_date, k.transaction_time, k.payment_method,
+                k.shipping_address, k.total_amount
+            )
+        ) AS matches_production
     FROM validated AS v
     LEFT JOIN known AS k ON v.transaction_id = k.transaction_id
 )
@@ -119,11 +124,15 @@ SELECT
             )
         WHEN 'negative_amount' THEN format('total_amount %s must not be negative', d.total_amount)
         WHEN 'future_date'
-            THEN format('transaction_date %s is after the batch date %s', d.transaction_date,
-                current_setting('pipeline.batch_id'))
+            THEN format(
+                'transaction_date %s is after the batch date %s', d.transaction_date,
+                current_setting('pipeline.batch_id')
+            )
         WHEN 'date_out_of_range'
-            THEN format('transaction_date %s is before %s, the earliest date accepted', d.transaction_date,
-                pipeline.earliest_accepted_date())
+            THEN format(
+                'transaction_date %s is before %s, the earliest date accepted', d.transaction_date,
+                pipeline.earliest_accepted_date()
+            )
         WHEN 'parent_rejected'
             THEN format('customer_id %L was quarantined, so its orders cannot be loaded', d.customer_id)
     END AS reason,
@@ -140,15 +149,19 @@ RESET parallel_tuple_cost;
 -- latest valid line wins; every earlier valid line is a duplicate (same values) or
 -- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
 UPDATE staging.transactions_checked AS c
-SET outcome = pipeline.decide_outcome(
-    c.rule_name, TRUE, FALSE,
-    (c.customer_id, c.transaction_date, c.transaction_time, c.payment_method, c.shipping_address, c.total_amount)
-    IS NOT DISTINCT FROM (w.customer_id, w.transaction_date, w.transaction_time, w.payment_method,
-        w.shipping_address, w.total_amount),
-    TRUE, FALSE
-)
+SET
+    outcome = pipeline.decide_outcome(
+        c.rule_name, TRUE, FALSE,
+        (c.customer_id, c.transaction_date, c.transaction_time, c.payment_method, c.shipping_address, c.total_amount)
+        IS NOT DISTINCT FROM (
+            w.customer_id, w.transaction_date, w.transaction_time, w.payment_method,
+            w.shipping_address, w.total_amount
+        ),
+        TRUE, FALSE
+    )
 FROM (
-    SELECT DISTINCT ON (k.transaction_id) k.*
+    SELECT DISTINCT ON (k.transaction_id)
+        k.*
     FROM staging.transactions_checked AS k
     WHERE
         k.outcome IN ('inserted', 'updated', 'duplicate')

@@ -90,9 +90,13 @@ decided AS (
         v.*,
         k.item_id IS NOT NULL AS is_in_production,
         k.transaction_id AS previous_transaction_id,
-        (v.transaction_id, v.product_id, v.quantity, v.unit_price, v.discount_percentage, v.line_total)
-        IS NOT DISTINCT FROM (k.transaction_id, k.product_id, k.quantity, k.unit_price, k.discount_percentage,
-            k.line_total) AS matches_production
+        (
+            (v.transaction_id, v.product_id, v.quantity, v.unit_price, v.discount_percentage, v.line_total)
+            IS NOT DISTINCT FROM (
+                k.transaction_id, k.product_id, k.quantity, k.unit_price, k.discount_percentage,
+                k.line_total
+            )
+        ) AS matches_production
     FROM validated AS v
     LEFT JOIN known AS k ON v.item_id = k.item_id
 )
@@ -160,15 +164,19 @@ RESET parallel_tuple_cost;
 -- superseded. Only the repeated ids are looked at (a hash aggregate finds them), so the
 -- statement above did not have to rank a million lines.
 UPDATE staging.transaction_items_checked AS c
-SET outcome = pipeline.decide_outcome(
-    c.rule_name, TRUE, FALSE,
-    (c.transaction_id, c.product_id, c.quantity, c.unit_price, c.discount_percentage, c.line_total)
-    IS NOT DISTINCT FROM (w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage,
-        w.line_total),
-    TRUE, FALSE
-)
+SET
+    outcome = pipeline.decide_outcome(
+        c.rule_name, TRUE, FALSE,
+        (c.transaction_id, c.product_id, c.quantity, c.unit_price, c.discount_percentage, c.line_total)
+        IS NOT DISTINCT FROM (
+            w.transaction_id, w.product_id, w.quantity, w.unit_price, w.discount_percentage,
+            w.line_total
+        ),
+        TRUE, FALSE
+    )
 FROM (
-    SELECT DISTINCT ON (k.item_id) k.*
+    SELECT DISTINCT ON (k.item_id)
+        k.*
     FROM staging.transaction_items_checked AS k
     WHERE
         k.outcome IN ('inserted', 'updated', 'duplicate')

@@ -71,10 +71,10 @@ $$;
 CREATE INDEX IF NOT EXISTS transactions_last_batch_id_idx ON production.transactions (last_batch_id);
 CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
 {%- if not citus %}
-CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
+    CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
 {%- else %}
 -- and a line by its item_id wherever it is (240's lookup of the lines a batch delivers again)
-CREATE INDEX IF NOT EXISTS transaction_items_item_id_idx ON production.transaction_items (item_id);
+    CREATE INDEX IF NOT EXISTS transaction_items_item_id_idx ON production.transaction_items (item_id);
 {%- endif %}
 
 SELECT pipeline.analyze_if_changed('production.transactions');

@@ -1,15 +1,10 @@
 -- =====================================================================
 -- 295_reset_staging_batch.sql
 -- purpose:     production now holds the batch: empty staging and drop the batch's
---              scratch tables, in the same transaction, so the space is free when
---              the stage commits and nothing outlives its batch (the waiting tables
---              keep what later batches retry). To rerun a step, stage the batch again
---              (`run --select staging`) or render the stage.
+--              scratch tables in the same transaction, so nothing outlives its batch
+--              (the waiting tables keep what later batches retry)
 -- target:      staging.customers, staging.products, staging.transactions,
---              staging.transaction_items, staging.customers_checked,
---              staging.products_checked, staging.transactions_cleaned,
---              staging.transactions_checked, staging.transaction_items_cleaned,
---              staging.transaction_items_checked
+--              staging.transaction_items, staging.*_checked, staging.*_cleaned
 -- grain:       whole tables
 -- reads:       (none)
 -- rerunnable:  yes

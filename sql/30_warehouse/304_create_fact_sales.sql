@@ -27,11 +27,11 @@ CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
     cost_amount numeric(12, 2) NOT NULL,
     profit_amount numeric(12, 2) NOT NULL,
     batch_id text NOT NULL,
-{%- if citus %}
-    CONSTRAINT fact_sales_pkey PRIMARY KEY (transaction_id, item_id),
-{%- else %}
-    CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
-{%- endif %}
+    {%- if citus %}
+        CONSTRAINT fact_sales_pkey PRIMARY KEY (transaction_id, item_id),
+    {%- else %}
+        CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
+    {%- endif %}
     CONSTRAINT fact_sales_amounts_check CHECK (
         gross_amount - discount_amount = net_amount AND net_amount - cost_amount = profit_amount
     )

@@ -53,7 +53,11 @@ SELECT
         ELSE 'Unknown'
     END,
     CASE
-        WHEN EXISTS (SELECT FROM warehouse.dim_customers AS old WHERE old.customer_id = v.customer_id)
+        WHEN
+            EXISTS (
+                SELECT FROM warehouse.dim_customers AS old
+                WHERE old.customer_id = v.customer_id
+            )
             THEN current_setting('pipeline.batch_id')::date
         ELSE date '1900-01-01'
     END,

@@ -40,7 +40,11 @@ SELECT
     v.price,
     v.cost,
     CASE
-        WHEN EXISTS (SELECT FROM warehouse.dim_products AS old WHERE old.product_id = v.product_id)
+        WHEN
+            EXISTS (
+                SELECT FROM warehouse.dim_products AS old
+                WHERE old.product_id = v.product_id
+            )
             THEN current_setting('pipeline.batch_id')::date
         ELSE date '1900-01-01'
     END,

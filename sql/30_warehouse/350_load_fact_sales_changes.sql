@@ -2,12 +2,10 @@
 -- 350_load_fact_sales_changes.sql
 -- purpose:     the fact row of every order line this batch inserted or corrected
 --              (and of every line of a transaction it corrected), joined to the
---              customer and product versions valid on the order date (an as-of
---              join on valid_from <= date < valid_to, never is_current, so history
---              stays true after a customer moves or a price changes). With each line,
---              the day, customer and transaction its fact has now, and both
---              customers' first order day before this batch, so that 360 knows which
---              facts to move, update or add and 370 which days to recompute.
+--              customer and product versions valid on the order date (an as-of join,
+--              never is_current). With each line, the day, customer and transaction
+--              of its fact now and both customers' first order day before this batch:
+--              360 moves, updates or adds facts from it, 370 recomputes days.
 -- target:      staging.fact_sales_changes
 -- grain:       one row per item_id to (re)load
 -- reads:       production.transaction_items, production.transactions,
@@ -23,7 +21,8 @@ SET parallel_tuple_cost = 0;
 
 CREATE UNLOGGED TABLE staging.fact_sales_changes AS
 WITH changed_lines AS (
-    SELECT ti.*
+    SELECT
+        ti.*
     FROM production.transaction_items AS ti
     WHERE
         ti.last_batch_id = current_setting('pipeline.batch_id')

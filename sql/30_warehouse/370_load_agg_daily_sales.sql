@@ -5,7 +5,7 @@
 --              first order moved to another day, both days (new versus repeat changes
 --              only there). Lives in the warehouse stage so fact and aggregate commit
 --              together: readers never see them disagree.
--- target:      warehouse.agg_daily_sales
+-- target:      warehouse.agg_daily_sales (through the scratch staging.agg_days)
 -- grain:       one row per date with sales
 -- reads:       staging.fact_sales_changes, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers, warehouse.customer_first_orders
@@ -115,7 +115,10 @@ day_orders AS (
     SELECT
         o.date_key,
         count(*) AS transactions
-    FROM (SELECT DISTINCT l.date_key, l.transaction_id FROM day_lines AS l) AS o
+    FROM (SELECT DISTINCT
+        l.date_key,
+        l.transaction_id
+    FROM day_lines AS l) AS o
     GROUP BY o.date_key
 ),
 
@@ -125,7 +128,10 @@ day_customers AS (
         count(*) AS distinct_customers,
         count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
         count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
-    FROM (SELECT DISTINCT l.date_key, l.customer_id FROM day_lines AS l) AS c
+    FROM (SELECT DISTINCT
+        l.date_key,
+        l.customer_id
+    FROM day_lines AS l) AS c
     INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
     GROUP BY c.date_key
 )

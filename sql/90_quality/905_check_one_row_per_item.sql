@@ -17,11 +17,12 @@ SELECT
     ti.item_id,
     count(*) AS rows_found
 FROM production.transaction_items AS ti
-WHERE ti.item_id IN (
-    SELECT s.item_id
-    FROM production.transaction_items AS s
-    WHERE s.last_batch_id >= pipeline.check_scope_start()
-)
+WHERE
+    ti.item_id IN (
+        SELECT s.item_id
+        FROM production.transaction_items AS s
+        WHERE s.last_batch_id >= pipeline.check_scope_start()
+    )
 GROUP BY ti.item_id
 HAVING count(*) > 1
 UNION ALL
@@ -30,11 +31,12 @@ SELECT
     f.item_id,
     count(*)
 FROM warehouse.fact_sales AS f
-WHERE f.item_id IN (
-    SELECT s.item_id
-    FROM warehouse.fact_sales AS s
-    WHERE s.batch_id >= pipeline.check_scope_start()
-)
+WHERE
+    f.item_id IN (
+        SELECT s.item_id
+        FROM warehouse.fact_sales AS s
+        WHERE s.batch_id >= pipeline.check_scope_start()
+    )
 GROUP BY f.item_id
 HAVING count(*) > 1
 ORDER BY table_name, item_id;

@@ -21,10 +21,11 @@ WITH versions AS (
         d.valid_to,
         d.is_current
     FROM warehouse.dim_customers AS d
-    WHERE d.customer_id IN (
-        SELECT s.customer_id FROM warehouse.dim_customers AS s
-        WHERE s.batch_id >= pipeline.check_scope_start()
-    )
+    WHERE
+        d.customer_id IN (
+            SELECT s.customer_id FROM warehouse.dim_customers AS s
+            WHERE s.batch_id >= pipeline.check_scope_start()
+        )
     UNION ALL
     SELECT
         'dim_products',

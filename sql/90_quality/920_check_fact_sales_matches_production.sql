@@ -1,18 +1,16 @@
 -- =====================================================================
 -- 920_check_fact_sales_matches_production.sql
--- purpose:     every fact is its production order line: the same transaction, day,
+-- purpose:     every fact is its production order line: same transaction, day,
 --              quantity and amount, and the customer and product versions valid on
---              its order date (the version's natural id is the line's, and its
---              validity covers the date; 910 proves versions never overlap, so that
---              version is the only one); and every order line of a complete batch
---              has its fact. One pass over the facts and lines checks both.
+--              its order date (the version's id is the line's and covers the date; 910
+--              proves versions never overlap); and every line of a complete batch has
+--              its fact. One pass over the facts and lines checks both.
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per order line or fact that does not match
 -- reads:       pipeline.check_scope_start(), warehouse.fact_sales, warehouse.dim_customers,
 --              warehouse.dim_products, warehouse.dim_date, production.transaction_items,
 --              production.transactions, pipeline.batches
--- scope:       facts and order lines of the batches from pipeline.check_scope_start() on
---              (all when unset)
+-- scope:       facts and lines of the batches from pipeline.check_scope_start() on
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
@@ -75,13 +73,13 @@ compared AS (
             WHEN l.item_id IS NULL THEN 'fact without a production line'
             WHEN f.item_id IS NULL THEN 'production line without a fact'
             WHEN f.transaction_id != l.transaction_id THEN 'fact in another transaction'
-            WHEN f.date_key IS DISTINCT FROM l.date_key THEN 'fact on another day'
-            WHEN (f.quantity, f.net_amount) IS DISTINCT FROM (l.quantity, l.line_total) THEN 'different amount'
-            WHEN f.version_customer_id IS DISTINCT FROM l.customer_id THEN 'customer version of another customer'
+            WHEN (f.date_key IS DISTINCT FROM l.date_key) THEN 'fact on another day'
+            WHEN ((f.quantity, f.net_amount) IS DISTINCT FROM (l.quantity, l.line_total)) THEN 'different amount'
+            WHEN (f.version_customer_id IS DISTINCT FROM l.customer_id) THEN 'customer version of another customer'
             WHEN
                 NOT (l.transaction_date >= f.customer_valid_from AND l.transaction_date < f.customer_valid_to)
                 THEN 'customer version not valid on the order date'
-            WHEN f.version_product_id IS DISTINCT FROM l.product_id THEN 'product version of another product'
+            WHEN (f.version_product_id IS DISTINCT FROM l.product_id) THEN 'product version of another product'
             WHEN
                 NOT (l.transaction_date >= f.product_valid_from AND l.transaction_date < f.product_valid_to)
                 THEN 'product version not valid on the order date'

@@ -55,5 +55,8 @@ LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
 WHERE
     t.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
     AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
-    AND t.transaction_id NOT IN (SELECT i.transaction_id FROM incomplete AS i WHERE i.transaction_id IS NOT NULL)
+    AND t.transaction_id NOT IN (
+        SELECT i.transaction_id FROM incomplete AS i
+        WHERE i.transaction_id IS NOT NULL
+    )
 ORDER BY t.transaction_id;
