@@ -20,56 +20,62 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 
 CREATE UNLOGGED TABLE staging.fact_sales_changes AS
-WITH changed_lines AS (
-    SELECT
-        ti.*
-    FROM production.transaction_items AS ti
-    WHERE
-        ti.last_batch_id = current_setting('pipeline.batch_id')
-        OR ti.transaction_id IN (
-            SELECT t.transaction_id
-            FROM production.transactions AS t
-            WHERE t.last_batch_id = current_setting('pipeline.batch_id')
-        )
-),
+SELECT
+    ti.item_id,
+    ti.transaction_id,
+    (
+        extract(YEAR FROM t.transaction_date) * 10000
+        + extract(MONTH FROM t.transaction_date) * 100
+        + extract(DAY FROM t.transaction_date)
+    )::integer AS date_key,
+    dc.customer_key,
+    dp.product_key,
+    t.payment_method_id AS payment_method_key,
+    t.transaction_time,
+    ti.quantity,
+    ti.unit_price,
+    ti.discount_percentage,
+    round(ti.quantity * ti.unit_price, 2) AS gross_amount,
+    ti.line_total AS net_amount,
+    round(ti.quantity * dp.cost, 2) AS cost_amount,
+    t.customer_id,
+    -- filled below for the lines that have a fact already
+    NULL::text AS fact_transaction_id,
+    NULL::integer AS fact_date_key,
+    NULL::text AS fact_customer_id,
+    NULL::integer AS customer_first_date_key_before,
+    NULL::integer AS fact_customer_first_date_key_before
+FROM production.transaction_items AS ti
+INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
+INNER JOIN warehouse.dim_customers AS dc
+    ON
+        t.customer_id = dc.customer_id
+        AND t.transaction_date >= dc.valid_from
+        AND t.transaction_date < dc.valid_to
+INNER JOIN warehouse.dim_products AS dp
+    ON
+        ti.product_id = dp.product_id
+        AND t.transaction_date >= dp.valid_from
+        AND t.transaction_date < dp.valid_to
+WHERE
+    ti.last_batch_id = current_setting('pipeline.batch_id')
+    OR ti.transaction_id IN (
+        SELECT c.transaction_id
+        FROM production.transactions AS c
+        WHERE c.last_batch_id = current_setting('pipeline.batch_id')
+    );
 
-fact_rows AS (
-    SELECT
-        ti.item_id,
-        ti.transaction_id,
-        (
-            extract(YEAR FROM t.transaction_date) * 10000
-            + extract(MONTH FROM t.transaction_date) * 100
-            + extract(DAY FROM t.transaction_date)
-        )::integer AS date_key,
-        dc.customer_key,
-        dp.product_key,
-        t.payment_method_id AS payment_method_key,
-        t.transaction_time,
-        ti.quantity,
-        ti.unit_price,
-        ti.discount_percentage,
-        round(ti.quantity * ti.unit_price, 2) AS gross_amount,
-        ti.line_total AS net_amount,
-        round(ti.quantity * dp.cost, 2) AS cost_amount,
-        t.customer_id
-    FROM changed_lines AS ti
-    INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
-    INNER JOIN warehouse.dim_customers AS dc
-        ON
-            t.customer_id = dc.customer_id
-            AND t.transaction_date >= dc.valid_from
-            AND t.transaction_date < dc.valid_to
-    INNER JOIN warehouse.dim_products AS dp
-        ON
-            ti.product_id = dp.product_id
-            AND t.transaction_date >= dp.valid_from
-            AND t.transaction_date < dp.valid_to
-),
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
 
--- The facts these lines have now (looked up by item_id: a line may have moved to another
--- transaction), with their customer.
-facts_now AS (
+-- The facts these lines have now, looked up by item_id (a line may have moved to another
+-- transaction); none on a first load.
+UPDATE staging.fact_sales_changes AS c
+SET
+    fact_transaction_id = n.transaction_id,
+    fact_date_key = n.date_key,
+    fact_customer_id = n.customer_id
+FROM (
     SELECT
         f.item_id,
         f.transaction_id,
@@ -77,32 +83,21 @@ facts_now AS (
         dc.customer_id
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
-    WHERE f.item_id IN (SELECT c.item_id FROM changed_lines AS c)
-),
+    WHERE f.item_id IN (SELECT k.item_id FROM staging.fact_sales_changes AS k)
+) AS n
+WHERE c.item_id = n.item_id;
 
-first_orders_before AS (
-    SELECT
-        fo.customer_id,
-        fo.first_date_key
-    FROM warehouse.customer_first_orders AS fo
-    WHERE
-        fo.customer_id IN (SELECT r.customer_id FROM fact_rows AS r)
-        OR fo.customer_id IN (SELECT n.customer_id FROM facts_now AS n)
-)
-
-SELECT
-    r.*,
-    n.transaction_id AS fact_transaction_id,
-    n.date_key AS fact_date_key,
-    n.customer_id AS fact_customer_id,
-    new_first.first_date_key AS customer_first_date_key_before,
-    old_first.first_date_key AS fact_customer_first_date_key_before
-FROM fact_rows AS r
-LEFT JOIN facts_now AS n ON r.item_id = n.item_id
-LEFT JOIN first_orders_before AS new_first ON r.customer_id = new_first.customer_id
-LEFT JOIN first_orders_before AS old_first ON n.customer_id = old_first.customer_id;
-
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
+-- Both customers' first order day before this batch (the view reads their facts by index).
+UPDATE staging.fact_sales_changes AS c
+SET
+    customer_first_date_key_before = (
+        SELECT fo.first_date_key FROM warehouse.customer_first_orders AS fo
+        WHERE fo.customer_id = c.customer_id
+    ),
+    fact_customer_first_date_key_before = (
+        SELECT fo.first_date_key FROM warehouse.customer_first_orders AS fo
+        WHERE fo.customer_id = c.fact_customer_id
+    )
+WHERE EXISTS (SELECT FROM warehouse.fact_sales);
 
 ANALYZE staging.fact_sales_changes;

@@ -5,7 +5,8 @@
 --              first order moved to another day, both days (new versus repeat changes
 --              only there). Lives in the warehouse stage so fact and aggregate commit
 --              together: readers never see them disagree.
--- target:      warehouse.agg_daily_sales (through the scratch staging.agg_days)
+-- target:      warehouse.agg_daily_sales (through the scratch staging.agg_days and
+--              staging.agg_daily_rows)
 -- grain:       one row per date with sales
 -- reads:       staging.fact_sales_changes, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers, warehouse.customer_first_orders
@@ -14,17 +15,20 @@
 DROP TABLE IF EXISTS staging.agg_days;
 
 CREATE UNLOGGED TABLE staging.agg_days AS
+-- Customers who had ordered before this batch (a new customer's first day is the day of
+-- one of the changed lines, which is recomputed anyway): none on a first load.
 WITH first_days_before AS (
     SELECT
         c.customer_id,
         c.customer_first_date_key_before AS date_key
     FROM staging.fact_sales_changes AS c
+    WHERE c.customer_first_date_key_before IS NOT NULL
     UNION
     SELECT
         c.fact_customer_id,
         c.fact_customer_first_date_key_before
     FROM staging.fact_sales_changes AS c
-    WHERE c.fact_customer_id IS NOT NULL
+    WHERE c.fact_customer_first_date_key_before IS NOT NULL
 ),
 
 first_days_now AS (
@@ -63,82 +67,72 @@ WHERE m.now_key IS NOT NULL;
 -- A handful of days on a daily run: statistics let the planner read them by index.
 ANALYZE staging.agg_days;
 
-DELETE FROM warehouse.agg_daily_sales AS a
-WHERE a.date_key IN (SELECT d.date_key FROM staging.agg_days AS d);
+-- The recomputed days, made by a CREATE TABLE AS, which runs on parallel workers (the
+-- SELECT of an INSERT never does). The sums come from one aggregate over the days' lines
+-- (a few hundred groups); the distinct counts from the days' orders (an order has one
+-- day and one customer), hashed, not from count(DISTINCT ...) over every line.
+DROP TABLE IF EXISTS staging.agg_daily_rows;
 
-INSERT INTO warehouse.agg_daily_sales (
-    date_key, sales_date, transactions, items, units, gross_amount, discount_amount,
-    net_revenue, cost_amount, profit_amount, distinct_customers, new_customers,
-    repeat_customers, average_order_value
-)
-WITH day_lines AS (
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+
+CREATE UNLOGGED TABLE staging.agg_daily_rows AS
+WITH day_totals AS (
     SELECT
         f.date_key,
+        count(*) AS items,
+        sum(f.quantity) AS units,
+        sum(f.gross_amount) AS gross_amount,
+        sum(f.discount_amount) AS discount_amount,
+        sum(f.net_amount) AS net_revenue,
+        sum(f.cost_amount) AS cost_amount,
+        sum(f.profit_amount) AS profit_amount
+    FROM warehouse.fact_sales AS f
+    WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
+    GROUP BY f.date_key
+),
+
+day_orders AS (
+    SELECT DISTINCT
+        f.date_key,
         f.transaction_id,
-        f.quantity,
-        f.gross_amount,
-        f.discount_amount,
-        f.net_amount,
-        f.cost_amount,
-        f.profit_amount,
         dc.customer_id
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
     WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
 ),
 
+-- First order over each customer's whole history, not only the days recomputed.
 first_orders AS (
     SELECT
         fo.customer_id,
         fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
-    WHERE fo.customer_id IN (SELECT l.customer_id FROM day_lines AS l)
+    WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
 ),
 
-day_totals AS (
-    SELECT
-        l.date_key,
-        count(*) AS items,
-        sum(l.quantity) AS units,
-        sum(l.gross_amount) AS gross_amount,
-        sum(l.discount_amount) AS discount_amount,
-        sum(l.net_amount) AS net_revenue,
-        sum(l.cost_amount) AS cost_amount,
-        sum(l.profit_amount) AS profit_amount
-    FROM day_lines AS l
-    GROUP BY l.date_key
-),
-
--- The distinct counts come from hashed DISTINCT steps, not count(DISTINCT ...), which
--- sorts every line of the days.
-day_orders AS (
+day_order_counts AS (
     SELECT
         o.date_key,
         count(*) AS transactions
-    FROM (SELECT DISTINCT
-        l.date_key,
-        l.transaction_id
-    FROM day_lines AS l) AS o
+    FROM day_orders AS o
     GROUP BY o.date_key
 ),
 
-day_customers AS (
+day_customer_counts AS (
     SELECT
         c.date_key,
         count(*) AS distinct_customers,
         count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
         count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
-    FROM (SELECT DISTINCT
-        l.date_key,
-        l.customer_id
-    FROM day_lines AS l) AS c
+    FROM (SELECT DISTINCT o.date_key, o.customer_id FROM day_orders AS o) AS c
     INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
     GROUP BY c.date_key
 )
 
 SELECT
     t.date_key,
-    dd.full_date,
+    dd.full_date AS sales_date,
     o.transactions,
     t.items,
     t.units,
@@ -150,8 +144,36 @@ SELECT
     c.distinct_customers,
     c.new_customers,
     c.repeat_customers,
-    round(t.net_revenue / o.transactions, 2)
+    round(t.net_revenue / o.transactions, 2) AS average_order_value
 FROM day_totals AS t
 INNER JOIN warehouse.dim_date AS dd ON t.date_key = dd.date_key
-INNER JOIN day_orders AS o ON t.date_key = o.date_key
-INNER JOIN day_customers AS c ON t.date_key = c.date_key;
+INNER JOIN day_order_counts AS o ON t.date_key = o.date_key
+INNER JOIN day_customer_counts AS c ON t.date_key = c.date_key;
+
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+
+DELETE FROM warehouse.agg_daily_sales AS a
+WHERE a.date_key IN (SELECT d.date_key FROM staging.agg_days AS d);
+
+INSERT INTO warehouse.agg_daily_sales (
+    date_key, sales_date, transactions, items, units, gross_amount, discount_amount,
+    net_revenue, cost_amount, profit_amount, distinct_customers, new_customers,
+    repeat_customers, average_order_value
+)
+SELECT
+    r.date_key,
+    r.sales_date,
+    r.transactions,
+    r.items,
+    r.units,
+    r.gross_amount,
+    r.discount_amount,
+    r.net_revenue,
+    r.cost_amount,
+    r.profit_amount,
+    r.distinct_customers,
+    r.new_customers,
+    r.repeat_customers,
+    r.average_order_value
+FROM staging.agg_daily_rows AS r;
