@@ -28,7 +28,7 @@ def test_every_sql_file_opens_with_the_header_block():
 
 def test_file_names_give_a_unique_run_order():
     names = [p.name for p in sql_files()]
-    assert all(re.fullmatch(r"\d{3}_(create|copy|load|merge|check|verify|grant|reset|upgrade|select)_[a-z0-9_]+\.sql", n) for n in names), names
+    assert all(re.fullmatch(r"\d{3}_(create|copy|load|merge|build|check|verify|grant|reset|upgrade|select)_[a-z0-9_]+\.sql", n) for n in names), names
     numbers = [n[:3] for n in names]
     assert len(numbers) == len(set(numbers)), "three-digit prefixes must be unique across the tree"
     for folder in (ROOT / "sql").iterdir():

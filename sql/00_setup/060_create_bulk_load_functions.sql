@@ -3,7 +3,7 @@
 -- purpose:     bulk loads as the PostgreSQL manual advises: a load into a table
 --              that has never held rows (a first load, a reload) empties it in its
 --              own transaction (so that, with wal_level = minimal, the rows skip the
---              WAL) and drops its keys and indexes; a `create_*_keys` file builds
+--              WAL) and drops its keys and indexes; a `build_*_keys` file builds
 --              them again in one pass each, in the same transaction. Also: planner
 --              statistics after big changes, and line numbers as an editor counts
 --              them when a quoted value spans lines.

@@ -2,7 +2,7 @@
 -- 205_create_transactions.sql
 -- purpose:     orders (one row per transaction) and their lines, the two large
 --              tables of production; their foreign keys and secondary indexes are in
---              270_create_transaction_keys.sql, built after a first load's rows
+--              270_build_transaction_keys.sql, built after a first load's rows
 --              (see 060_create_bulk_load_functions.sql)
 -- target:      production.transactions, production.transaction_items
 -- grain:       transactions: one row per transaction_id;
@@ -51,9 +51,9 @@ CREATE TABLE IF NOT EXISTS production.transaction_items (
     line_total numeric(12, 2) NOT NULL,
     last_batch_id text NOT NULL,
     {%- if citus %}
-        CONSTRAINT transaction_items_pkey PRIMARY KEY (transaction_id, item_id),
+    CONSTRAINT transaction_items_pkey PRIMARY KEY (transaction_id, item_id),
     {%- else %}
-        CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
+    CONSTRAINT transaction_items_pkey PRIMARY KEY (item_id),
     {%- endif %}
     CONSTRAINT transaction_items_quantity_check CHECK (quantity > 0),
     CONSTRAINT transaction_items_unit_price_check CHECK (unit_price >= 0),

@@ -2,7 +2,7 @@
 -- 304_create_fact_sales.sql
 -- purpose:     the sales fact: one row per order line, with keys to the dimension
 --              versions valid when the order was placed; its foreign keys and
---              secondary indexes are in 365_create_fact_sales_keys.sql
+--              secondary indexes are in 365_build_fact_sales_keys.sql
 -- target:      warehouse.fact_sales
 -- grain:       one row per transaction item
 -- reads:       (none)
@@ -28,9 +28,9 @@ CREATE TABLE IF NOT EXISTS warehouse.fact_sales (
     profit_amount numeric(12, 2) NOT NULL,
     batch_id text NOT NULL,
     {%- if citus %}
-        CONSTRAINT fact_sales_pkey PRIMARY KEY (transaction_id, item_id),
+    CONSTRAINT fact_sales_pkey PRIMARY KEY (transaction_id, item_id),
     {%- else %}
-        CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
+    CONSTRAINT fact_sales_pkey PRIMARY KEY (item_id),
     {%- endif %}
     CONSTRAINT fact_sales_amounts_check CHECK (
         gross_amount - discount_amount = net_amount AND net_amount - cost_amount = profit_amount

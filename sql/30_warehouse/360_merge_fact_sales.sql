@@ -10,7 +10,7 @@
 -- rerunnable:  yes (unchanged facts are not rewritten)
 -- =====================================================================
 -- Into a table that never held rows (first load), load first and build the keys after,
--- in 365_create_fact_sales_keys.sql (see 060_create_bulk_load_functions.sql).
+-- in 365_build_fact_sales_keys.sql (see 060_create_bulk_load_functions.sql).
 SELECT pipeline.prepare_bulk_load('warehouse.fact_sales');
 
 -- A line that moved to another transaction: its fact goes, and comes back below under

@@ -125,7 +125,12 @@ day_customer_counts AS (
         count(*) AS distinct_customers,
         count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
         count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
-    FROM (SELECT DISTINCT o.date_key, o.customer_id FROM day_orders AS o) AS c
+    FROM (
+        SELECT DISTINCT
+            o.date_key,
+            o.customer_id
+        FROM day_orders AS o
+    ) AS c
     INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
     GROUP BY c.date_key
 )

@@ -24,16 +24,27 @@ WITH days_in_scope AS (
     WHERE a.updated_at >= pipeline.check_since()
 ),
 
-lines AS (
+-- Recomputed from fact_sales for the days in scope, however the batch maintained them:
+-- sums per day over the lines; orders and customers per day from the days' orders.
+sums AS (
     SELECT
         f.date_key,
+        count(*) AS items,
+        sum(f.quantity) AS units,
+        sum(f.gross_amount) AS gross_amount,
+        sum(f.discount_amount) AS discount_amount,
+        sum(f.net_amount) AS net_revenue,
+        sum(f.cost_amount) AS cost_amount,
+        sum(f.profit_amount) AS profit_amount
+    FROM warehouse.fact_sales AS f
+    WHERE f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
+    GROUP BY f.date_key
+),
+
+day_orders AS (
+    SELECT DISTINCT
+        f.date_key,
         f.transaction_id,
-        f.quantity,
-        f.gross_amount,
-        f.discount_amount,
-        f.net_amount,
-        f.cost_amount,
-        f.profit_amount,
         dc.customer_id
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
@@ -46,29 +57,51 @@ first_orders AS (
         fo.customer_id,
         fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
-    WHERE fo.customer_id IN (SELECT l.customer_id FROM lines AS l)
+    WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
+),
+
+orders AS (
+    SELECT
+        o.date_key,
+        count(*) AS transactions
+    FROM day_orders AS o
+    GROUP BY o.date_key
+),
+
+customers AS (
+    SELECT
+        c.date_key,
+        count(*) AS distinct_customers,
+        count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
+        count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
+    FROM (SELECT DISTINCT
+        o.date_key,
+        o.customer_id
+    FROM day_orders AS o) AS c
+    INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
+    GROUP BY c.date_key
 ),
 
 expected AS (
     SELECT
-        l.date_key,
+        s.date_key,
         dd.full_date AS sales_date,
-        count(DISTINCT l.transaction_id) AS transactions,
-        count(*) AS items,
-        sum(l.quantity) AS units,
-        sum(l.gross_amount) AS gross_amount,
-        sum(l.discount_amount) AS discount_amount,
-        sum(l.net_amount) AS net_revenue,
-        sum(l.cost_amount) AS cost_amount,
-        sum(l.profit_amount) AS profit_amount,
-        count(DISTINCT l.customer_id) AS distinct_customers,
-        count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key = l.date_key) AS new_customers,
-        count(DISTINCT l.customer_id) FILTER (WHERE fo.first_date_key < l.date_key) AS repeat_customers,
-        round(sum(l.net_amount) / count(DISTINCT l.transaction_id), 2) AS average_order_value
-    FROM lines AS l
-    INNER JOIN first_orders AS fo ON l.customer_id = fo.customer_id
-    INNER JOIN warehouse.dim_date AS dd ON l.date_key = dd.date_key
-    GROUP BY l.date_key, dd.full_date
+        o.transactions,
+        s.items,
+        s.units,
+        s.gross_amount,
+        s.discount_amount,
+        s.net_revenue,
+        s.cost_amount,
+        s.profit_amount,
+        c.distinct_customers,
+        c.new_customers,
+        c.repeat_customers,
+        round(s.net_revenue / o.transactions, 2) AS average_order_value
+    FROM sums AS s
+    INNER JOIN warehouse.dim_date AS dd ON s.date_key = dd.date_key
+    INNER JOIN orders AS o ON s.date_key = o.date_key
+    INNER JOIN customers AS c ON s.date_key = c.date_key
 ),
 
 stored AS (

@@ -13,14 +13,40 @@
 -- rerunnable:  yes (read only)
 -- severity:    warn
 -- =====================================================================
-WITH transactions_in_scope AS (
-    SELECT t.transaction_id
+-- Transactions in scope: their row was written by a batch in scope, or else one of their
+-- lines was (on a full check the second part is empty, and never read).
+WITH in_scope AS (
+    SELECT
+        t.transaction_id,
+        t.transaction_date,
+        t.total_amount
     FROM production.transactions AS t
     WHERE t.last_batch_id >= pipeline.check_scope_start()
-    UNION
-    SELECT ti.transaction_id
-    FROM production.transaction_items AS ti
-    WHERE ti.last_batch_id >= pipeline.check_scope_start()
+    UNION ALL
+    SELECT
+        t.transaction_id,
+        t.transaction_date,
+        t.total_amount
+    FROM production.transactions AS t
+    WHERE
+        t.last_batch_id < pipeline.check_scope_start()
+        AND t.transaction_id IN (
+            SELECT ti.transaction_id
+            FROM production.transaction_items AS ti
+            WHERE ti.last_batch_id >= pipeline.check_scope_start()
+        )
+),
+
+totals AS (
+    SELECT
+        s.transaction_id,
+        s.transaction_date,
+        s.total_amount,
+        count(ti.item_id) AS loaded_items,
+        coalesce(sum(ti.line_total), 0) AS items_total
+    FROM in_scope AS s
+    LEFT JOIN production.transaction_items AS ti ON s.transaction_id = ti.transaction_id
+    GROUP BY s.transaction_id, s.transaction_date, s.total_amount
 ),
 
 -- Orders known to be incomplete: a line was quarantined or is still waiting.
@@ -31,32 +57,20 @@ incomplete AS (
     UNION
     SELECT pipeline.trim_to_null(w.transaction_id)
     FROM staging.transaction_items_waiting AS w
-),
-
-line_sums AS (
-    SELECT
-        ti.transaction_id,
-        count(*) AS loaded_items,
-        sum(ti.line_total) AS items_total
-    FROM production.transaction_items AS ti
-    WHERE ti.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
-    GROUP BY ti.transaction_id
 )
 
 SELECT
-    t.transaction_id,
-    t.transaction_date,
-    t.total_amount,
-    coalesce(ls.loaded_items, 0) AS loaded_items,
-    coalesce(ls.items_total, 0) AS items_total,
-    t.total_amount - coalesce(ls.items_total, 0) AS difference
-FROM production.transactions AS t
-LEFT JOIN line_sums AS ls ON t.transaction_id = ls.transaction_id
+    o.transaction_id,
+    o.transaction_date,
+    o.total_amount,
+    o.loaded_items,
+    o.items_total,
+    o.total_amount - o.items_total AS difference
+FROM totals AS o
 WHERE
-    t.transaction_id IN (SELECT s.transaction_id FROM transactions_in_scope AS s)
-    AND abs(t.total_amount - coalesce(ls.items_total, 0)) > 0.01
-    AND t.transaction_id NOT IN (
+    abs(o.total_amount - o.items_total) > 0.01
+    AND o.transaction_id NOT IN (
         SELECT i.transaction_id FROM incomplete AS i
         WHERE i.transaction_id IS NOT NULL
     )
-ORDER BY t.transaction_id;
+ORDER BY o.transaction_id;

@@ -1,5 +1,5 @@
 -- =====================================================================
--- 365_create_fact_sales_keys.sql
+-- 365_build_fact_sales_keys.sql
 -- purpose:     the primary key of fact_sales, its foreign keys to every dimension
 --              (BI tools read the relationships from them) and the indexes for date,
 --              customer and batch lookups. A first load drops them before its writes
@@ -67,7 +67,7 @@ CREATE INDEX IF NOT EXISTS fact_sales_customer_key_date_key_idx ON warehouse.fac
 CREATE INDEX IF NOT EXISTS fact_sales_batch_id_idx ON warehouse.fact_sales (batch_id);
 {%- if citus %}
 -- a fact by its item_id wherever it is (350's lookup of the facts of changed lines)
-    CREATE INDEX IF NOT EXISTS fact_sales_item_id_idx ON warehouse.fact_sales (item_id);
+CREATE INDEX IF NOT EXISTS fact_sales_item_id_idx ON warehouse.fact_sales (item_id);
 {%- endif %}
 
 SELECT pipeline.analyze_if_changed('warehouse.fact_sales');

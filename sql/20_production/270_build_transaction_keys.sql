@@ -1,5 +1,5 @@
 -- =====================================================================
--- 270_create_transaction_keys.sql
+-- 270_build_transaction_keys.sql
 -- purpose:     the primary keys, foreign keys and join indexes of transactions and
 --              their lines. Present from the first run on; a load into tables that
 --              never held rows drops them first (238, 246) and they are built here
@@ -71,10 +71,10 @@ $$;
 CREATE INDEX IF NOT EXISTS transactions_last_batch_id_idx ON production.transactions (last_batch_id);
 CREATE INDEX IF NOT EXISTS transaction_items_last_batch_id_idx ON production.transaction_items (last_batch_id);
 {%- if not citus %}
-    CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
+CREATE INDEX IF NOT EXISTS transaction_items_transaction_id_idx ON production.transaction_items (transaction_id);
 {%- else %}
 -- and a line by its item_id wherever it is (240's lookup of the lines a batch delivers again)
-    CREATE INDEX IF NOT EXISTS transaction_items_item_id_idx ON production.transaction_items (item_id);
+CREATE INDEX IF NOT EXISTS transaction_items_item_id_idx ON production.transaction_items (item_id);
 {%- endif %}
 
 SELECT pipeline.analyze_if_changed('production.transactions');
