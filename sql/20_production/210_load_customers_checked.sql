@@ -165,36 +165,32 @@ WHERE
 UPDATE staging.customers_checked AS c
 SET
     rule_name = 'duplicate_email',
-    reason = format('email %L already belongs to another customer', c.email),
+    -- quote_literal, not format(): Citus calls no STABLE function with a column in an UPDATE
+    reason = 'email ' || quote_literal(c.email) || ' already belongs to another customer',
     outcome = 'quarantined'
-FROM (
+-- IN (...), not FROM or EXISTS: the form Citus takes for an UPDATE of a coordinator table
+-- that reads a reference table.
+WHERE c.line_number IN (
+    -- a later claim of the same email in this batch
     SELECT m.line_number
     FROM (
         SELECT
             k.line_number,
-            k.customer_id,
-            k.email,
             min(k.line_number) OVER (PARTITION BY k.email) AS first_claim_line
         FROM staging.customers_checked AS k
         WHERE k.outcome IN ('inserted', 'updated')
     ) AS m
+    WHERE m.line_number > m.first_claim_line
+    UNION
+    -- an email another customer holds in production, unless this batch moves them to another
+    SELECT m.line_number
+    FROM staging.customers_checked AS m
+    INNER JOIN production.customers AS other ON m.email = other.email AND m.customer_id != other.customer_id
+    LEFT JOIN staging.customers_checked AS moving
+        ON other.customer_id = moving.customer_id AND moving.outcome IN ('inserted', 'updated')
     WHERE
-        m.line_number > m.first_claim_line
-        OR EXISTS (
-            SELECT FROM production.customers AS other
-            WHERE
-                other.email = m.email
-                AND other.customer_id != m.customer_id
-                -- unless this batch moves the other customer to another email
-                AND NOT EXISTS (
-                    SELECT FROM staging.customers_checked AS moving
-                    WHERE
-                        moving.customer_id = other.customer_id
-                        AND moving.outcome IN ('inserted', 'updated')
-                        AND moving.email != other.email
-                )
-        )
-) AS taken
-WHERE c.line_number = taken.line_number;
+        m.outcome IN ('inserted', 'updated')
+        AND (moving.customer_id IS NULL OR moving.email = other.email)
+);
 
 ANALYZE staging.customers_checked;

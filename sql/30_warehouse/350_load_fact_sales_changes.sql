@@ -2,15 +2,13 @@
 -- 350_load_fact_sales_changes.sql
 -- purpose:     the fact row of every order line this batch inserted or corrected
 --              (and of every line of a transaction it corrected), joined to the
---              customer and product versions valid on the order date (an as-of join,
---              never is_current). With each line, the day, customer and transaction
---              of its fact now and both customers' first order day before this batch:
---              360 moves, updates or adds facts from it, 370 recomputes days.
+--              customer and product versions valid on the order date (an as-of join
+--              on valid_from <= date < valid_to, never is_current, so history stays
+--              true after a customer moves or a price changes)
 -- target:      staging.fact_sales_changes
 -- grain:       one row per item_id to (re)load
 -- reads:       production.transaction_items, production.transactions,
---              warehouse.dim_customers, warehouse.dim_products, warehouse.fact_sales,
---              warehouse.customer_first_orders
+--              warehouse.dim_customers, warehouse.dim_products
 -- rerunnable:  yes (rebuilt each time)
 -- =====================================================================
 -- A CREATE TABLE AS, which PostgreSQL runs on parallel workers (an INSERT never is).
@@ -38,13 +36,7 @@ SELECT
     round(ti.quantity * ti.unit_price, 2) AS gross_amount,
     ti.line_total AS net_amount,
     round(ti.quantity * dp.cost, 2) AS cost_amount,
-    t.customer_id,
-    -- filled below for the lines that have a fact already
-    NULL::text AS fact_transaction_id,
-    NULL::integer AS fact_date_key,
-    NULL::text AS fact_customer_id,
-    NULL::integer AS customer_first_date_key_before,
-    NULL::integer AS fact_customer_first_date_key_before
+    t.customer_id
 FROM production.transaction_items AS ti
 INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
 INNER JOIN warehouse.dim_customers AS dc
@@ -67,37 +59,5 @@ WHERE
 
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
-
--- The facts these lines have now, looked up by item_id (a line may have moved to another
--- transaction); none on a first load.
-UPDATE staging.fact_sales_changes AS c
-SET
-    fact_transaction_id = n.transaction_id,
-    fact_date_key = n.date_key,
-    fact_customer_id = n.customer_id
-FROM (
-    SELECT
-        f.item_id,
-        f.transaction_id,
-        f.date_key,
-        dc.customer_id
-    FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
-    WHERE f.item_id IN (SELECT k.item_id FROM staging.fact_sales_changes AS k)
-) AS n
-WHERE c.item_id = n.item_id;
-
--- Both customers' first order day before this batch (the view reads their facts by index).
-UPDATE staging.fact_sales_changes AS c
-SET
-    customer_first_date_key_before = (
-        SELECT fo.first_date_key FROM warehouse.customer_first_orders AS fo
-        WHERE fo.customer_id = c.customer_id
-    ),
-    fact_customer_first_date_key_before = (
-        SELECT fo.first_date_key FROM warehouse.customer_first_orders AS fo
-        WHERE fo.customer_id = c.fact_customer_id
-    )
-WHERE EXISTS (SELECT FROM warehouse.fact_sales);
 
 ANALYZE staging.fact_sales_changes;

@@ -1,12 +1,13 @@
 -- =====================================================================
 -- 360_merge_fact_sales.sql
 -- purpose:     write the fact row of every changed order line (built with its
---              customer and product versions in 350_load_fact_sales_changes.sql):
+--              customer and product versions in 350_load_fact_sales_changes.sql, with
+--              the facts they have now in 352_load_fact_sales_before.sql):
 --              move the facts of lines that moved to another transaction, update
 --              the facts whose values changed, add the new ones, leave the rest
 -- target:      warehouse.fact_sales
 -- grain:       one row per transaction item
--- reads:       staging.fact_sales_changes
+-- reads:       staging.fact_sales_changes, staging.fact_sales_before
 -- rerunnable:  yes (unchanged facts are not rewritten)
 -- =====================================================================
 -- Into a table that never held rows (first load), load first and build the keys after,
@@ -18,10 +19,11 @@ SELECT pipeline.prepare_bulk_load('warehouse.fact_sales');
 DELETE FROM warehouse.fact_sales AS f
 WHERE (f.transaction_id, f.item_id) IN (
     SELECT
-        c.fact_transaction_id,
-        c.item_id
-    FROM staging.fact_sales_changes AS c
-    WHERE c.fact_transaction_id != c.transaction_id
+        b.transaction_id,
+        b.item_id
+    FROM staging.fact_sales_before AS b
+    INNER JOIN staging.fact_sales_changes AS c ON b.item_id = c.item_id
+    WHERE b.transaction_id != c.transaction_id
 );
 
 UPDATE warehouse.fact_sales AS f
@@ -42,8 +44,7 @@ SET
     batch_id = current_setting('pipeline.batch_id')
 FROM staging.fact_sales_changes AS c
 WHERE
-    c.fact_transaction_id = c.transaction_id
-    AND f.transaction_id = c.transaction_id
+    f.transaction_id = c.transaction_id
     AND f.item_id = c.item_id
     AND (
         f.date_key, f.customer_key, f.product_key, f.payment_method_key, f.transaction_time, f.quantity,
@@ -76,4 +77,5 @@ SELECT
     c.net_amount - c.cost_amount,
     current_setting('pipeline.batch_id')
 FROM staging.fact_sales_changes AS c
-WHERE c.fact_transaction_id IS NULL OR c.fact_transaction_id != c.transaction_id;
+LEFT JOIN staging.fact_sales_before AS b ON c.item_id = b.item_id
+WHERE b.item_id IS NULL OR b.transaction_id != c.transaction_id;

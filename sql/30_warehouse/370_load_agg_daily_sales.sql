@@ -8,57 +8,42 @@
 -- target:      warehouse.agg_daily_sales (through the scratch staging.agg_days and
 --              staging.agg_daily_rows)
 -- grain:       one row per date with sales
--- reads:       staging.fact_sales_changes, warehouse.fact_sales, warehouse.dim_date,
+-- reads:       staging.fact_sales_changes, staging.fact_sales_before,
+--              staging.first_orders_before, warehouse.fact_sales, warehouse.dim_date,
 --              warehouse.dim_customers, warehouse.customer_first_orders
 -- rerunnable:  yes (the touched days are deleted and recomputed from fact_sales)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.agg_days;
 
 CREATE UNLOGGED TABLE staging.agg_days AS
--- Customers who had ordered before this batch (a new customer's first day is the day of
--- one of the changed lines, which is recomputed anyway): none on a first load.
-WITH first_days_before AS (
-    SELECT
-        c.customer_id,
-        c.customer_first_date_key_before AS date_key
-    FROM staging.fact_sales_changes AS c
-    WHERE c.customer_first_date_key_before IS NOT NULL
-    UNION
-    SELECT
-        c.fact_customer_id,
-        c.fact_customer_first_date_key_before
-    FROM staging.fact_sales_changes AS c
-    WHERE c.fact_customer_first_date_key_before IS NOT NULL
-),
-
-first_days_now AS (
+-- Customers whose first-order day moved: new versus repeat changes on both days. Only
+-- customers who had ordered before can move it off the days below (a new customer's first
+-- day is the day of one of the changed lines): none on a first load.
+WITH n AS (
     SELECT
         fo.customer_id,
-        fo.first_date_key AS date_key
+        fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
-    WHERE fo.customer_id IN (SELECT b.customer_id FROM first_days_before AS b)
+    WHERE fo.customer_id IN (SELECT k.customer_id FROM staging.first_orders_before AS k)
 ),
 
--- Customers whose first-order day moved: new versus repeat changes on both days.
 moved_first_days AS (
     SELECT
-        b.date_key AS before_key,
-        n.date_key AS now_key
-    FROM first_days_before AS b
-    FULL JOIN first_days_now AS n ON b.customer_id = n.customer_id
-    WHERE b.date_key IS DISTINCT FROM n.date_key
+        b.first_date_key AS before_key,
+        n.first_date_key AS now_key
+    FROM staging.first_orders_before AS b
+    LEFT JOIN n ON b.customer_id = n.customer_id
+    WHERE b.first_date_key IS DISTINCT FROM n.first_date_key
 )
 
 SELECT c.date_key
 FROM staging.fact_sales_changes AS c
 UNION
-SELECT c.fact_date_key
-FROM staging.fact_sales_changes AS c
-WHERE c.fact_date_key IS NOT NULL
+SELECT b.date_key
+FROM staging.fact_sales_before AS b
 UNION
 SELECT m.before_key
 FROM moved_first_days AS m
-WHERE m.before_key IS NOT NULL
 UNION
 SELECT m.now_key
 FROM moved_first_days AS m
