@@ -71,6 +71,10 @@ SESSION_SETTINGS = {
     # rolls back and releases the pipeline lock instead of finishing its statement.
     "client_connection_check_interval": "1s",
 }
+# On Citus: fact_sales has foreign keys to reference tables and a stage writes both in one
+# transaction (a full refresh writes dimensions after facts); Citus then needs every
+# statement of the transaction on one connection per node.
+CITUS_SESSION_SETTINGS = {"citus.multi_shard_modify_mode": "sequential"}
 # The embedded server is tuned for this workload on first start (ALTER SYSTEM, one restart).
 # wal_level=minimal lets COPY and CREATE TABLE AS into new or truncated tables skip the WAL.
 # shared_buffers: a quarter of the RAM in whole GB, between 1 and 4 GB (PostgreSQL reports
@@ -950,6 +954,11 @@ def open_session(settings: Settings, command: str, out=print) -> Runner:
     CURRENT["conn"] = conn
     runner = Runner(conn, settings, detect_target(conn), out)
     CURRENT["runner"] = runner
+    if runner.target.citus:
+        with conn.cursor() as cur:
+            for name, value in CITUS_SESSION_SETTINGS.items():
+                cur.execute("SELECT set_config(%s, %s, false)", (name, value))
+        conn.commit()
     runner.acquire_lock(url)
     runner.load_applied()
     runner.transaction(lambda: runner.execute_stage("setup"))

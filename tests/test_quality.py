@@ -186,7 +186,7 @@ def test_fact_date_in_two_versions_is_caught_by_the_interval_check(clean_db):
         "FROM warehouse.dim_products AS d1 INNER JOIN warehouse.dim_products AS d2 "
         "ON d1.product_id = d2.product_id AND d1.valid_to = d2.valid_from "
         "WHERE d1.valid_from = '1900-01-01' "
-        "AND EXISTS (SELECT FROM warehouse.fact_sales AS f WHERE f.product_key = d1.product_key) "
+        "AND EXISTS (SELECT 1 FROM warehouse.fact_sales AS f WHERE f.product_key = d1.product_key) "
         "ORDER BY d1.product_id LIMIT 1")[0]
     rows = rows_after(clean_db, "910",
                       f"UPDATE warehouse.dim_products SET valid_from = '1900-01-02' WHERE product_key = {new_key}")
@@ -225,7 +225,7 @@ def test_agg_missing_and_extra_days_detected(clean_db):
     day = busiest_day(clean_db)
     empty_day = clean_db.scalar(
         "SELECT max(d.date_key) FROM warehouse.dim_date AS d WHERE NOT EXISTS "
-        "(SELECT FROM warehouse.fact_sales AS f WHERE f.date_key = d.date_key)")
+        "(SELECT 1 FROM warehouse.fact_sales AS f WHERE f.date_key = d.date_key)")
     rows = rows_after(
         clean_db, "930",
         f"DELETE FROM warehouse.agg_daily_sales WHERE date_key = {day}",
@@ -300,9 +300,9 @@ def test_unbalanced_and_missing_reconciliation_detected(clean_db):
 def test_transaction_total_differing_from_its_lines_is_reported(clean_db):
     complete, with_rejected_item = clean_db.query(
         "SELECT (SELECT min(t.transaction_id) FROM production.transactions AS t WHERE NOT EXISTS "
-        "  (SELECT FROM pipeline.rejected_rows AS r WHERE r.raw_row ->> 'transaction_id' = t.transaction_id)), "
+        "  (SELECT 1 FROM pipeline.rejected_rows AS r WHERE r.raw_row ->> 'transaction_id' = t.transaction_id)), "
         "(SELECT min(t.transaction_id) FROM production.transactions AS t WHERE EXISTS "
-        "  (SELECT FROM pipeline.rejected_rows AS r WHERE r.source_file = 'transaction_items.csv' "
+        "  (SELECT 1 FROM pipeline.rejected_rows AS r WHERE r.source_file = 'transaction_items.csv' "
         "   AND r.raw_row ->> 'transaction_id' = t.transaction_id))")[0]
     assert with_rejected_item is not None
     total = clean_db.scalar("SELECT total_amount FROM production.transactions WHERE transaction_id = %s",

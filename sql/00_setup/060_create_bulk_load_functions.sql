@@ -10,24 +10,37 @@
 -- target:      pipeline.prepare_bulk_load, pipeline.analyze_if_changed,
 --              pipeline.number_lines_as_in_editor
 -- grain:       one function per idiom
--- reads:       pipeline.loaded_files
+-- reads:       pipeline.batches, pipeline.loaded_files
 -- rerunnable:  yes (CREATE OR REPLACE)
 -- =====================================================================
 
--- When target has never held rows (no page on disk): truncate it, drop its foreign
+-- When target has never held rows that anyone could see: truncate it, drop its foreign
 -- keys, the foreign keys that reference it, and every index and unique constraint;
--- return whether it did. A table that held rows, even deleted ones that a reader's
--- snapshot may still see, is left alone: its load maintains the indexes instead.
--- The lock is taken without waiting: if a reader holds the (empty) table, the load
--- simply keeps the indexes.
+-- return whether it did. "Never held rows" means: no row in it, and no earlier batch in
+-- the ledger got past staging (a first load, or a reload, which empties the ledger in
+-- its own transaction). A table emptied by DELETE (a full refresh), whose old rows a
+-- reader's snapshot may still see, is left alone: its load maintains the indexes. The
+-- test reads rows and the ledger, not the table's size on disk, because on Citus the
+-- rows live in shards. The lock is taken without waiting: if a reader holds the
+-- (empty) table, the load simply keeps the indexes.
 CREATE OR REPLACE FUNCTION pipeline.prepare_bulk_load(target regclass)
 RETURNS boolean
 LANGUAGE plpgsql
 AS $$
 DECLARE
     item record;
+    has_rows boolean;
 BEGIN
-    IF pg_catalog.pg_relation_size(target) > 0 THEN
+    IF EXISTS (
+        SELECT 1 FROM pipeline.batches AS b
+        WHERE
+            b.status IN ('produced', 'complete')
+            AND b.batch_id <> current_setting('pipeline.batch_id', TRUE)
+    ) THEN
+        RETURN FALSE;
+    END IF;
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %s)', target) INTO has_rows;
+    IF has_rows THEN
         RETURN FALSE;
     END IF;
     BEGIN
@@ -92,7 +105,7 @@ DECLARE
     renumbered bigint;
 BEGIN
     IF NOT EXISTS (
-        SELECT FROM pipeline.loaded_files AS f
+        SELECT 1 FROM pipeline.loaded_files AS f
         WHERE
             f.batch_id = current_setting('pipeline.batch_id')
             AND f.file_name = source_file

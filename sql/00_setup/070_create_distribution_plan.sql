@@ -72,7 +72,7 @@ BEGIN
     -- citus_table_type: 'distributed', 'reference', or 'local' for a table Citus adopted
     -- because a foreign key ties it to a reference table (that one is distributed still).
     IF EXISTS (
-        SELECT FROM citus_tables AS ct
+        SELECT 1 FROM citus_tables AS ct
         WHERE ct.table_name = target AND ct.citus_table_type IN ('distributed', 'reference')
     ) THEN
         RETURN planned.method;

@@ -11,7 +11,7 @@
 -- =====================================================================
 DO $$
 BEGIN
-    IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'bi_reader') THEN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'bi_reader') THEN
         GRANT USAGE ON SCHEMA warehouse, analytics TO bi_reader;
         GRANT SELECT ON ALL TABLES IN SCHEMA warehouse, analytics TO bi_reader;
         ALTER DEFAULT PRIVILEGES IN SCHEMA warehouse GRANT SELECT ON TABLES TO bi_reader;

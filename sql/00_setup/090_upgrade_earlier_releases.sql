@@ -28,7 +28,7 @@ BEGIN
         WHERE
             to_regclass(format('%I.%I', added.table_schema, added.table_name)) IS NOT NULL
             AND NOT EXISTS (
-                SELECT FROM information_schema.columns AS c
+                SELECT 1 FROM information_schema.columns AS c
                 WHERE
                     c.table_schema = added.table_schema
                     AND c.table_name = added.table_name

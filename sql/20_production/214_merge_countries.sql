@@ -21,7 +21,7 @@ FROM (
         c.outcome IN ('inserted', 'updated')
         AND c.country IS NOT NULL
         AND NOT EXISTS (
-            SELECT FROM production.countries AS known
+            SELECT 1 FROM production.countries AS known
             WHERE known.country_name = c.country
         )
 ) AS n;

@@ -22,7 +22,7 @@ FROM (
     WHERE
         c.outcome IN ('inserted', 'updated')
         AND NOT EXISTS (
-            SELECT FROM production.states AS known
+            SELECT 1 FROM production.states AS known
             WHERE known.country_id = co.country_id AND known.state_name = c.state
         )
 ) AS n;

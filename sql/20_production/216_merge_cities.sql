@@ -24,7 +24,7 @@ FROM (
     WHERE
         c.outcome IN ('inserted', 'updated')
         AND NOT EXISTS (
-            SELECT FROM production.cities AS known
+            SELECT 1 FROM production.cities AS known
             WHERE known.state_id = st.state_id AND known.city_name = c.city
         )
 ) AS n;

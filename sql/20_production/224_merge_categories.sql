@@ -18,7 +18,7 @@ FROM (
     WHERE
         c.outcome IN ('inserted', 'updated')
         AND NOT EXISTS (
-            SELECT FROM production.categories AS known
+            SELECT 1 FROM production.categories AS known
             WHERE known.category_name = c.category
         )
 ) AS n;

@@ -22,7 +22,7 @@ FROM (
     WHERE
         c.outcome IN ('inserted', 'updated')
         AND NOT EXISTS (
-            SELECT FROM production.sub_categories AS known
+            SELECT 1 FROM production.sub_categories AS known
             WHERE known.category_id = ca.category_id AND known.sub_category_name = c.sub_category
         )
 ) AS n;

@@ -19,7 +19,7 @@ FROM (
         c.outcome IN ('inserted', 'updated')
         AND c.brand IS NOT NULL
         AND NOT EXISTS (
-            SELECT FROM production.brands AS known
+            SELECT 1 FROM production.brands AS known
             WHERE known.brand_name = c.brand
         )
 ) AS n;

@@ -13,6 +13,6 @@ WHERE
     c.outcome IN ('inserted', 'updated')
     AND c.supplier_id IS NOT NULL
     AND NOT EXISTS (
-        SELECT FROM production.suppliers AS known
+        SELECT 1 FROM production.suppliers AS known
         WHERE known.supplier_id = c.supplier_id
     );

@@ -19,7 +19,7 @@ FROM (
     WHERE
         c.outcome IN ('inserted', 'updated')
         AND NOT EXISTS (
-            SELECT FROM production.payment_methods AS known
+            SELECT 1 FROM production.payment_methods AS known
             WHERE known.payment_method_name = c.payment_method
         )
 ) AS n;

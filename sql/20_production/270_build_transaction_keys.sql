@@ -15,13 +15,13 @@
 DO $$
 BEGIN
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_pkey'
     ) THEN
         ALTER TABLE production.transactions ADD CONSTRAINT transactions_pkey PRIMARY KEY (transaction_id);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_pkey'
     ) THEN
 {%- if citus %}
@@ -32,7 +32,7 @@ BEGIN
 {%- endif %}
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_customer_id_fkey'
     ) THEN
         ALTER TABLE production.transactions
@@ -40,7 +40,7 @@ BEGIN
         FOREIGN KEY (customer_id) REFERENCES production.customers (customer_id);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transactions_payment_method_id_fkey'
     ) THEN
         ALTER TABLE production.transactions
@@ -48,7 +48,7 @@ BEGIN
         FOREIGN KEY (payment_method_id) REFERENCES production.payment_methods (payment_method_id);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_transaction_id_fkey'
     ) THEN
         ALTER TABLE production.transaction_items
@@ -56,7 +56,7 @@ BEGIN
         FOREIGN KEY (transaction_id) REFERENCES production.transactions (transaction_id);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'production'::regnamespace AND conname = 'transaction_items_product_id_fkey'
     ) THEN
         ALTER TABLE production.transaction_items

@@ -9,7 +9,7 @@
 -- =====================================================================
 DELETE FROM staging.transaction_items_waiting AS w
 WHERE NOT EXISTS (
-    SELECT FROM staging.transaction_items_checked AS c
+    SELECT 1 FROM staging.transaction_items_checked AS c
     WHERE
         c.batch_id = w.batch_id
         AND c.line_number = w.line_number

@@ -55,7 +55,7 @@ SELECT
     CASE
         WHEN
             EXISTS (
-                SELECT FROM warehouse.dim_customers AS old
+                SELECT 1 FROM warehouse.dim_customers AS old
                 WHERE old.customer_id = v.customer_id
             )
             THEN current_setting('pipeline.batch_id')::date
@@ -68,7 +68,7 @@ FROM production.customer_versions AS v
 WHERE
     v.batch_id = current_setting('pipeline.batch_id')
     AND NOT EXISTS (
-        SELECT FROM warehouse.dim_customers AS d
+        SELECT 1 FROM warehouse.dim_customers AS d
         WHERE d.customer_id = v.customer_id AND d.is_current
     );
 

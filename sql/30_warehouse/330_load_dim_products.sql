@@ -42,7 +42,7 @@ SELECT
     CASE
         WHEN
             EXISTS (
-                SELECT FROM warehouse.dim_products AS old
+                SELECT 1 FROM warehouse.dim_products AS old
                 WHERE old.product_id = v.product_id
             )
             THEN current_setting('pipeline.batch_id')::date
@@ -55,7 +55,7 @@ FROM production.product_versions AS v
 WHERE
     v.batch_id = current_setting('pipeline.batch_id')
     AND NOT EXISTS (
-        SELECT FROM warehouse.dim_products AS d
+        SELECT 1 FROM warehouse.dim_products AS d
         WHERE d.product_id = v.product_id AND d.is_current
     );
 

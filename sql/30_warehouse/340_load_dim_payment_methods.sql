@@ -20,7 +20,7 @@ SELECT
 FROM production.payment_methods AS pm
 WHERE
     NOT EXISTS (
-        SELECT FROM warehouse.dim_payment_methods AS known
+        SELECT 1 FROM warehouse.dim_payment_methods AS known
         WHERE known.payment_method_key = pm.payment_method_id
     )
 ORDER BY pm.payment_method_id;

@@ -16,7 +16,7 @@
 DO $$
 BEGIN
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'warehouse'::regnamespace AND conname = 'fact_sales_pkey'
     ) THEN
 {%- if citus %}
@@ -26,14 +26,14 @@ BEGIN
 {%- endif %}
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'warehouse'::regnamespace AND conname = 'fact_sales_date_key_fkey'
     ) THEN
         ALTER TABLE warehouse.fact_sales
         ADD CONSTRAINT fact_sales_date_key_fkey FOREIGN KEY (date_key) REFERENCES warehouse.dim_date (date_key);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'warehouse'::regnamespace AND conname = 'fact_sales_customer_key_fkey'
     ) THEN
         ALTER TABLE warehouse.fact_sales
@@ -41,7 +41,7 @@ BEGIN
         FOREIGN KEY (customer_key) REFERENCES warehouse.dim_customers (customer_key);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'warehouse'::regnamespace AND conname = 'fact_sales_product_key_fkey'
     ) THEN
         ALTER TABLE warehouse.fact_sales
@@ -49,7 +49,7 @@ BEGIN
         FOREIGN KEY (product_key) REFERENCES warehouse.dim_products (product_key);
     END IF;
     IF NOT EXISTS (
-        SELECT FROM pg_catalog.pg_constraint
+        SELECT 1 FROM pg_catalog.pg_constraint
         WHERE connamespace = 'warehouse'::regnamespace AND conname = 'fact_sales_payment_method_key_fkey'
     ) THEN
         ALTER TABLE warehouse.fact_sales

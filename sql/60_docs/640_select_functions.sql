@@ -26,7 +26,7 @@ WHERE
     AND n.nspname NOT LIKE 'pg\_%'
     AND n.nspname != 'information_schema'
     AND NOT EXISTS (
-        SELECT FROM pg_catalog.pg_depend AS d
+        SELECT 1 FROM pg_catalog.pg_depend AS d
         WHERE
             d.classid = 'pg_catalog.pg_proc'::regclass
             AND d.objid = p.oid

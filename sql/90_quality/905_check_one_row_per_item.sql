@@ -49,7 +49,7 @@ SELECT
 FROM (VALUES ('production.transaction_items'), ('warehouse.fact_sales')) AS k (table_name)
 WHERE
     NOT EXISTS (
-        SELECT FROM pg_catalog.pg_index AS i
+        SELECT 1 FROM pg_catalog.pg_index AS i
         INNER JOIN pg_catalog.pg_attribute AS a ON i.indrelid = a.attrelid AND i.indkey[0] = a.attnum
         WHERE
             i.indrelid = k.table_name::regclass
