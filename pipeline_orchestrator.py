@@ -271,7 +271,8 @@ class Target:
     def describe(self) -> str:
         major = self.server_version_num // 10000
         if self.citus:
-            return f"PostgreSQL {major} with Citus {self.citus_version}, distributed over {self.workers} worker(s)"
+            workers = f"{self.workers} worker" + ("" if self.workers == 1 else "s")
+            return f"PostgreSQL {major} with Citus {self.citus_version}, distributed over {workers}"
         return f"PostgreSQL {major} (one server, nothing distributed)"
 
 
@@ -1159,6 +1160,7 @@ def generate_data(out_dir: Path, scale: float, seed: int, batches: int, defect_r
 
 def cmd_status(settings: Settings, limit: int) -> int:
     conn = connect(database_url(settings))
+    print(f"target: {detect_target(conn).describe()}")
     with conn.cursor() as cur:
         cur.execute("SELECT to_regclass('pipeline.runs') IS NOT NULL")
         if not cur.fetchone()[0]:
@@ -1217,6 +1219,9 @@ def cmd_render(settings: Settings, stage: str, batch_id: str | None) -> int:
     print("-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator)")
     print("\\set ON_ERROR_STOP on")
     print("BEGIN;")
+    if target.citus:
+        for name, value in CITUS_SESSION_SETTINGS.items():
+            print(f"SET LOCAL {name} = '{value}';")
     if batch is not None:
         if target.citus:
             print("SET LOCAL citus.propagate_set_commands = 'local';")

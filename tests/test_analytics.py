@@ -14,6 +14,8 @@ from conftest import fresh_database, run_ok
 
 import generators
 
+pytestmark = pytest.mark.every_server
+
 VIEWS = ("revenue_by_category_month", "weekday_vs_weekend", "repeat_customer_revenue", "customer_rfm",
          "customer_lifetime_value", "product_performance", "payment_method_summary", "revenue_by_geography",
          "discount_impact", "daily_category_sales")
@@ -36,8 +38,8 @@ def raw(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def adb(server_admin, raw):
-    with fresh_database(server_admin) as database:
+def adb(server, raw):
+    with fresh_database(server) as database:
         run_ok(database, raw, env={"PIPELINE_DASHBOARD": "off"})
         yield database
 
@@ -100,11 +102,11 @@ def test_repeat_customer_revenue_totals(adb, fact_totals):
     # First-day revenue is exactly the revenue of the days agg_daily_sales counts a customer as new.
     assert adb.scalar(
         "SELECT sum(first_order_revenue) FROM analytics.repeat_customer_revenue") == adb.scalar(
+        "WITH firsts AS (SELECT d2.customer_id, min(f2.date_key) AS first_day FROM warehouse.fact_sales AS f2 "
+        "JOIN warehouse.dim_customers AS d2 ON f2.customer_key = d2.customer_key GROUP BY d2.customer_id) "
         "SELECT sum(f.net_amount) FROM warehouse.fact_sales AS f "
         "JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key "
-        "WHERE f.date_key = (SELECT min(f2.date_key) FROM warehouse.fact_sales AS f2 "
-        "JOIN warehouse.dim_customers AS d2 ON f2.customer_key = d2.customer_key "
-        "WHERE d2.customer_id = dc.customer_id)")
+        "JOIN firsts AS fi ON dc.customer_id = fi.customer_id AND f.date_key = fi.first_day")
 
 
 def test_rfm_covers_every_customer_with_orders_exactly_once(adb, fact_totals):

@@ -134,9 +134,9 @@ def dashboard_queries() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def wdb(server_admin, small_data):
+def wdb(server, small_data):
     """One database loaded by `run` (which also builds the dashboard, as users get it)."""
-    with fresh_database(server_admin) as database:
+    with fresh_database(server) as database:
         run_ok(database, small_data, "run")
         yield database
 

@@ -22,7 +22,7 @@ from conftest import Database, fresh_database, run_cli
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.every_server]
 
 BATCH = "2025-01-10"
 HEADERS = {
@@ -178,8 +178,8 @@ def record_ids(name: str, rows: list[list], fmt: dict) -> dict[int, str | None]:
 
 @HYPOTHESIS
 @given(rows=customer_rows(), fmt=file_format)
-def test_any_customers_file_loads_balances_and_keeps_text(server_admin, rows, fmt):
-    with tempfile.TemporaryDirectory() as tmp, fresh_database(server_admin) as db:
+def test_any_customers_file_loads_balances_and_keeps_text(server, rows, fmt):
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(server) as db:
         data = write_batch(Path(tmp), {"customers.csv": csv_bytes("customers.csv", rows, **fmt)})
         run_pipeline(db, data)
         assert_no_row_lost(db, "customers.csv", len(rows), "customers", "customer_id",
@@ -199,8 +199,8 @@ def test_any_customers_file_loads_balances_and_keeps_text(server_admin, rows, fm
 
 @HYPOTHESIS
 @given(rows=product_rows(), fmt=file_format)
-def test_any_products_file_loads_balances_and_keeps_text(server_admin, rows, fmt):
-    with tempfile.TemporaryDirectory() as tmp, fresh_database(server_admin) as db:
+def test_any_products_file_loads_balances_and_keeps_text(server, rows, fmt):
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(server) as db:
         data = write_batch(Path(tmp), {"products.csv": csv_bytes("products.csv", rows, **fmt)})
         run_pipeline(db, data)
         assert_no_row_lost(db, "products.csv", len(rows), "products", "product_id",

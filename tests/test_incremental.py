@@ -15,6 +15,8 @@ from conftest import ROOT, fresh_database, run_cli, run_ok, warehouse_fingerprin
 
 import generators
 
+pytestmark = pytest.mark.every_server
+
 
 @pytest.fixture(scope="module")
 def ten_batches(tmp_path_factory) -> Path:
@@ -24,9 +26,9 @@ def ten_batches(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def second_db(server_admin):
+def second_db(server):
     """Another fresh database on the same server."""
-    with fresh_database(server_admin) as database:
+    with fresh_database(server) as database:
         yield database
 
 

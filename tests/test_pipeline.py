@@ -9,9 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import psycopg2
+import pytest
 from conftest import ROOT, fresh_database, run_cli, run_ok, table_counts, warehouse_fingerprint
 
 import pipeline_orchestrator as orchestrator
+
+pytestmark = pytest.mark.every_server
 
 CUSTOMERS = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
 C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34
@@ -134,11 +137,11 @@ def psql_binary() -> str:
     return str(candidate) if candidate.exists() else shutil.which("psql")
 
 
-def test_render_output_runs_in_psql_to_the_same_result(db, server_admin, tmp_path):
+def test_render_output_runs_in_psql_to_the_same_result(db, server, tmp_path):
     data = hand_written(tmp_path)
     run_ok(db, data)
 
-    with fresh_database(server_admin) as other:
+    with fresh_database(server) as other:
         for stage in ("setup", "staging", "production", "warehouse"):
             script = run_ok(db, data, "render", stage).stdout
             assert ("\\copy staging.customers" in script) == (stage == "staging")

@@ -6,6 +6,7 @@ out), then an end-to-end run on generated dirty data checked against the generat
 
 from __future__ import annotations
 
+import pytest
 import json
 from collections import Counter
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 from conftest import Database, run_ok
 
 import generators
+
+pytestmark = pytest.mark.every_server
 
 HEADERS = {
     "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group",

@@ -20,6 +20,8 @@ from test_warehouse import customer, line, order, product, write_batch
 
 import pipeline_orchestrator as orchestrator
 
+pytestmark = pytest.mark.every_server
+
 CHECKS = sorted((orchestrator.SQL_DIR / "90_quality").glob("*.sql"))
 
 
@@ -27,14 +29,15 @@ def check_path(name: str) -> Path:
     return next(p for p in CHECKS if p.stem.startswith(name))
 
 
-def check_sql(name: str) -> str:
-    return orchestrator.render_sql(check_path(name), orchestrator.load_settings())
+def check_sql(name: str, conn) -> str:
+    """The check as the pipeline renders it for this server (PostgreSQL release, Citus or not)."""
+    return orchestrator.render_sql(check_path(name), orchestrator.load_settings(), orchestrator.detect_target(conn))
 
 
 @pytest.fixture(scope="module")
-def clean_db(server_admin: str, small_data: Path):
+def clean_db(server, small_data: Path):
     """One pipeline run on small_data, shared by this module's read-only and rolled-back tests."""
-    with fresh_database(server_admin) as database:
+    with fresh_database(server) as database:
         run_ok(database, small_data)
         yield database
 
@@ -43,10 +46,11 @@ def rows_after(db: Database, check: str, *corruption: str) -> list[tuple]:
     """Apply the corruption, run the check, roll everything back; return the offending rows."""
     conn = psycopg2.connect(db.url)
     try:
+        sql = check_sql(check, conn)
         with conn.cursor() as cur:
             for statement in corruption:
                 cur.execute(statement)
-            cur.execute(check_sql(check))
+            cur.execute(sql)
             return cur.fetchall()
     finally:
         conn.rollback()
@@ -186,7 +190,7 @@ def test_fact_date_in_two_versions_is_caught_by_the_interval_check(clean_db):
         "FROM warehouse.dim_products AS d1 INNER JOIN warehouse.dim_products AS d2 "
         "ON d1.product_id = d2.product_id AND d1.valid_to = d2.valid_from "
         "WHERE d1.valid_from = '1900-01-01' "
-        "AND EXISTS (SELECT 1 FROM warehouse.fact_sales AS f WHERE f.product_key = d1.product_key) "
+        "AND d1.product_key IN (SELECT f.product_key FROM warehouse.fact_sales AS f) "
         "ORDER BY d1.product_id LIMIT 1")[0]
     rows = rows_after(clean_db, "910",
                       f"UPDATE warehouse.dim_products SET valid_from = '1900-01-02' WHERE product_key = {new_key}")
@@ -224,8 +228,8 @@ def test_agg_count_off_by_one_detected(clean_db, column):
 def test_agg_missing_and_extra_days_detected(clean_db):
     day = busiest_day(clean_db)
     empty_day = clean_db.scalar(
-        "SELECT max(d.date_key) FROM warehouse.dim_date AS d WHERE NOT EXISTS "
-        "(SELECT 1 FROM warehouse.fact_sales AS f WHERE f.date_key = d.date_key)")
+        "SELECT max(d.date_key) FROM warehouse.dim_date AS d "
+        "WHERE d.date_key NOT IN (SELECT f.date_key FROM warehouse.fact_sales AS f)")
     rows = rows_after(
         clean_db, "930",
         f"DELETE FROM warehouse.agg_daily_sales WHERE date_key = {day}",
@@ -299,11 +303,12 @@ def test_unbalanced_and_missing_reconciliation_detected(clean_db):
 
 def test_transaction_total_differing_from_its_lines_is_reported(clean_db):
     complete, with_rejected_item = clean_db.query(
-        "SELECT (SELECT min(t.transaction_id) FROM production.transactions AS t WHERE NOT EXISTS "
-        "  (SELECT 1 FROM pipeline.rejected_rows AS r WHERE r.raw_row ->> 'transaction_id' = t.transaction_id)), "
-        "(SELECT min(t.transaction_id) FROM production.transactions AS t WHERE EXISTS "
-        "  (SELECT 1 FROM pipeline.rejected_rows AS r WHERE r.source_file = 'transaction_items.csv' "
-        "   AND r.raw_row ->> 'transaction_id' = t.transaction_id))")[0]
+        "SELECT (SELECT min(t.transaction_id) FROM production.transactions AS t WHERE t.transaction_id NOT IN "
+        "  (SELECT r.raw_row ->> 'transaction_id' FROM pipeline.rejected_rows AS r "
+        "   WHERE r.raw_row ->> 'transaction_id' IS NOT NULL)), "
+        "(SELECT min(t.transaction_id) FROM production.transactions AS t WHERE t.transaction_id IN "
+        "  (SELECT r.raw_row ->> 'transaction_id' FROM pipeline.rejected_rows AS r "
+        "   WHERE r.source_file = 'transaction_items.csv'))")[0]
     assert with_rejected_item is not None
     total = clean_db.scalar("SELECT total_amount FROM production.transactions WHERE transaction_id = %s",
                             (complete,))

@@ -142,7 +142,7 @@ def test_unreachable_database_exits_2_with_one_readable_paragraph(tmp_path):
 
 
 def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result(
-        db, server_admin, medium_data):
+        db, server, medium_data):
     first = batch_ids(medium_data)[0]
     proc = start_cli(db, medium_data, "run")
     try:
@@ -168,7 +168,7 @@ def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result
         (b, "complete") for b in batch_ids(medium_data)]
     assert db.scalar("SELECT bool_and(is_balanced) FROM pipeline.reconciliation")
 
-    with fresh_database(server_admin) as clean:
+    with fresh_database(server) as clean:
         run_ok(clean, medium_data, "run")
         assert warehouse_fingerprint(db) == warehouse_fingerprint(clean)
 

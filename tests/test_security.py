@@ -16,9 +16,9 @@ PASSWORD = "Zq7-pw!not-in-logs"  # distinctive, so any leak is found by a substr
 
 
 @pytest.fixture(scope="module")
-def loaded(server_admin: str, small_data) -> Database:
+def loaded(server, small_data) -> Database:
     """One database with the whole pipeline run, shared read-only by the privilege tests."""
-    with fresh_database(server_admin) as db:
+    with fresh_database(server) as db:
         run_ok(db, small_data, "run")
         yield db
 
@@ -170,10 +170,10 @@ def test_dotenv_is_ignored_by_git():
     assert check.returncode == 0, ".env would be committed"
 
 
-def test_embedded_server_listens_on_no_tcp_address(server_admin: str):
+def test_embedded_server_listens_on_no_tcp_address(server):
     if os.environ.get("DATABASE_URL"):
         pytest.skip("DATABASE_URL is set: not the embedded server")
-    conn = psycopg2.connect(server_admin)
+    conn = psycopg2.connect(server.admin)
     try:
         with conn.cursor() as cur:
             cur.execute("SHOW listen_addresses")

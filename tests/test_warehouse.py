@@ -7,12 +7,15 @@ daily aggregate (given these rows in, exactly these rows out).
 
 from __future__ import annotations
 
+import pytest
 import csv
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from conftest import run_ok
+
+pytestmark = pytest.mark.every_server
 
 HEADERS = {
     "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group",

@@ -9,7 +9,7 @@
 --              pipeline.distribute changes nothing.
 -- target:      pipeline.distribution_plan, pipeline.distribute
 -- grain:       one row per table that is not local to the coordinator
--- reads:       pipeline.distribution_plan, citus_tables (on Citus)
+-- reads:       pipeline.distribution_plan, pg_dist_partition (on Citus)
 -- rerunnable:  yes (CREATE OR REPLACE; a table already distributed is left alone)
 -- =====================================================================
 -- Local to the coordinator, not listed: pipeline.* (run metadata, quarantine), staging.*
@@ -69,11 +69,14 @@ BEGIN
         RETURN 'local';
     END IF;
 {%- if citus %}
-    -- citus_table_type: 'distributed', 'reference', or 'local' for a table Citus adopted
-    -- because a foreign key ties it to a reference table (that one is distributed still).
+    -- pg_dist_partition, Citus's catalog: partmethod 'h' is a distributed table, 'n' with
+    -- repmodel 't' a reference table ('n' with 's' is a local table Citus adopted because a
+    -- foreign key ties it to a reference table: that one is distributed still). Not the
+    -- citus_tables view: it measures every shard over a new connection, which waits for
+    -- the locks this transaction holds.
     IF EXISTS (
-        SELECT 1 FROM citus_tables AS ct
-        WHERE ct.table_name = target AND ct.citus_table_type IN ('distributed', 'reference')
+        SELECT 1 FROM pg_dist_partition AS dp
+        WHERE dp.logicalrelid = target AND (dp.partmethod = 'h' OR dp.repmodel = 't')
     ) THEN
         RETURN planned.method;
     END IF;

@@ -25,13 +25,19 @@ WITH lines_in_scope AS (
         t.customer_id,
         t.transaction_date,
         dd.date_key,
-        -- the warehouse stage has run for the batches that last wrote the line and its order
-        coalesce(bi.status = 'complete' AND bt.status = 'complete', FALSE) AS is_settled
+        -- the warehouse stage has run for the batches that last wrote the line and its
+        -- order (batches complete in date order). A scalar subquery, not a join to
+        -- pipeline.batches: Citus 14 plans a local table joined inside a FULL JOIN's input
+        -- with only the columns it selects, and reads an expression's columns as NULL
+        -- (docs/scaling.md).
+        coalesce(
+            greatest(ti.last_batch_id, t.last_batch_id)
+            <= (SELECT max(b.batch_id) FROM pipeline.batches AS b WHERE b.status = 'complete'),
+            FALSE
+        ) AS is_settled
     FROM production.transaction_items AS ti
     INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id
     LEFT JOIN warehouse.dim_date AS dd ON t.transaction_date = dd.full_date
-    LEFT JOIN pipeline.batches AS bi ON ti.last_batch_id = bi.batch_id
-    LEFT JOIN pipeline.batches AS bt ON t.last_batch_id = bt.batch_id
     WHERE
         ti.last_batch_id >= pipeline.check_scope_start()
         OR t.last_batch_id >= pipeline.check_scope_start()
