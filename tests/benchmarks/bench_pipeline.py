@@ -226,6 +226,10 @@ def main() -> None:
     parser.add_argument("--defect-rate", type=float, default=0.01)
     parser.add_argument("--database", default=None, help="name of the fresh database (default bench_<scale>)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser.add_argument("--in-place", action="store_true",
+                        help="use DATABASE_URL's own database (its pipeline schemas are dropped first) instead "
+                             "of a fresh one: for a Citus cluster, where a new database needs the extension "
+                             "and the workers added on every node")
     parser.add_argument("--slowest", type=int, default=10, help="how many of the slowest steps to list")
     args = parser.parse_args()
 
@@ -234,7 +238,15 @@ def main() -> None:
     size = sum((batch / f).stat().st_size for f in RAW_FILES)
     url = server_url()
     name = args.database or f"bench_{args.scale:g}".replace(".", "_")
-    bench_url = fresh_database(url, name)
+    if args.in_place:
+        if not os.environ.get("DATABASE_URL"):
+            parser.error("--in-place needs DATABASE_URL")
+        bench_url = url
+        with psycopg2.connect(url) as conn, conn.cursor() as cur:
+            cur.execute("DROP SCHEMA IF EXISTS pipeline, staging, production, warehouse, analytics, bench CASCADE")
+        conn.close()
+    else:
+        bench_url = fresh_database(url, name)
 
     conn = psycopg2.connect(bench_url)
     with conn.cursor() as cur:
@@ -269,7 +281,7 @@ def main() -> None:
     print(f"HTML dashboard (`pipeline_orchestrator.py dashboard`, not part of the pipeline): "
           f"{time.perf_counter() - started:.2f} s")
 
-    if not args.keep:
+    if not args.keep and not args.in_place:
         drop_database(url, name)
 
 
