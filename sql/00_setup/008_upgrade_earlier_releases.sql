@@ -1,16 +1,18 @@
 -- =====================================================================
--- 090_upgrade_earlier_releases.sql
+-- 008_upgrade_earlier_releases.sql
 -- purpose:     bring a database built by an earlier release to this release's shape:
 --              add the columns it lacks, drop the columns, identities, indexes,
 --              functions and tables this release no longer has. Each change is made
 --              only where the catalog shows it is needed (ALTER TABLE locks a table
 --              even when it has nothing to do, and BI tools read the warehouse), so
 --              on a database of this release, or a new one, it changes nothing.
+--              It runs before 010, whose COMMENTs name the added columns.
 --              tests/test_upgrade.py builds a database with the previous release and
 --              compares its catalog, after this, with a fresh build's.
 -- target:      (the shape of tables built by earlier releases, listed below)
 -- grain:       one change per object that needs one
--- reads:       information_schema.columns, pg_catalog.pg_class, pg_catalog.pg_proc
+-- reads:       information_schema.columns, information_schema.view_column_usage,
+--              pg_catalog.pg_class, pg_catalog.pg_proc
 -- rerunnable:  yes (a change already made is not made again)
 -- =====================================================================
 DO $$
@@ -42,7 +44,22 @@ BEGIN
     END LOOP;
 
     -- columns earlier releases had: per-row copies of per-file facts in staging, the md5
-    -- source hashes (rows are compared column by column now), timestamps of the large tables
+    -- source hashes (rows are compared column by column now), timestamps of the large tables.
+    -- An analytics view that reads one of them (an earlier 480 selected f.*) is dropped
+    -- first; the analytics stage of the same run creates it again.
+    FOR item IN
+        SELECT DISTINCT u.view_schema, u.view_name
+        FROM information_schema.view_column_usage AS u
+        WHERE
+            u.view_schema = 'analytics'
+            AND (u.table_schema, u.table_name, u.column_name) IN (
+                ('warehouse', 'fact_sales', 'created_at'), ('warehouse', 'fact_sales', 'updated_at'),
+                ('warehouse', 'dim_customers', 'attribute_hash'), ('warehouse', 'dim_products', 'attribute_hash')
+            )
+    LOOP
+        EXECUTE format('DROP VIEW %I.%I', item.view_schema, item.view_name);
+    END LOOP;
+
     FOR item IN
         SELECT c.table_schema, c.table_name, c.column_name
         FROM information_schema.columns AS c
