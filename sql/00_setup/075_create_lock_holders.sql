@@ -22,14 +22,17 @@ SELECT
     a.client_addr,
     a.state,
     a.xact_start AS transaction_started_at,
-    string_agg(DISTINCT format('%s.%s (%s)', n.nspname, c.relname, l.mode), ', ') AS locks
+    string_agg(DISTINCT format('%s.%s (%s)', n.nspname, c.relname, l.mode), ', ') AS held_locks
 FROM pg_catalog.pg_locks AS l
 INNER JOIN pg_catalog.pg_class AS c ON l.relation = c.oid
 INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
 INNER JOIN pg_catalog.pg_stat_activity AS a ON l.pid = a.pid
 WHERE
     l.granted
-    AND l.database = (SELECT d.oid FROM pg_catalog.pg_database AS d WHERE d.datname = current_database())
+    AND l.database = (
+        SELECT d.oid FROM pg_catalog.pg_database AS d
+        WHERE d.datname = current_database()
+    )
     AND n.nspname IN ('pipeline', 'staging', 'production', 'warehouse', 'analytics')
     AND c.relkind IN ('r', 'p', 'v', 'm')
     AND l.pid != pg_catalog.pg_backend_pid()
@@ -42,4 +45,4 @@ COMMENT ON COLUMN pipeline.lock_holders.application_name IS 'Application name th
 COMMENT ON COLUMN pipeline.lock_holders.client_addr IS 'Client address; NULL for a Unix-socket connection or when not visible.';
 COMMENT ON COLUMN pipeline.lock_holders.state IS 'active, idle in transaction, ...; NULL when not visible to this role.';
 COMMENT ON COLUMN pipeline.lock_holders.transaction_started_at IS 'When the session''s current transaction began; NULL when not visible to this role.';
-COMMENT ON COLUMN pipeline.lock_holders.locks IS 'The tables and views it holds locks on, with the lock mode.';
+COMMENT ON COLUMN pipeline.lock_holders.held_locks IS 'The tables and views it holds locks on, with the lock mode.';

@@ -32,7 +32,10 @@ WITH lines_in_scope AS (
         -- (docs/scaling.md).
         coalesce(
             greatest(ti.last_batch_id, t.last_batch_id)
-            <= (SELECT max(b.batch_id) FROM pipeline.batches AS b WHERE b.status = 'complete'),
+            <= (
+                SELECT max(b.batch_id) FROM pipeline.batches AS b
+                WHERE b.status = 'complete'
+            ),
             FALSE
         ) AS is_settled
     FROM production.transaction_items AS ti
