@@ -54,6 +54,7 @@ class Server:
     name: str
     admin: str  # a superuser (or DATABASE_URL's user) connection to a maintenance database
     owner: str | None = None  # the role that owns test databases; None: admin's user
+    database_options: str = ""  # CREATE DATABASE options (the embedded server's locale)
     citus_ports: tuple[int, ...] = ()  # coordinator first, then the workers
     bin_dir: Path | None = None  # the server's programs (psql among them)
 
@@ -68,7 +69,8 @@ class Server:
         with conn.cursor() as cur:
             if self.citus_ports:
                 cur.execute("SET citus.enable_create_database_propagation = on")
-            cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {self.owner}" if self.owner else ""))
+            cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {self.owner}" if self.owner else "")
+                        + (f" {self.database_options}" if self.database_options else ""))
         conn.close()
         if self.citus_ports:
             self._add_citus(name)
@@ -143,7 +145,8 @@ def start_embedded() -> tuple[Server, Callable[[], None]]:
         subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
                        check=False, capture_output=True, **as_os_user(server.system_user))
         shutil.rmtree(pgdata.parent, ignore_errors=True)
-    return Server("default", admin, owner=PIPELINE_ROLE, bin_dir=Path(server.bin_path)), stop
+    return Server("default", admin, owner=PIPELINE_ROLE, bin_dir=Path(server.bin_path),
+                  database_options=orchestrator.EMBEDDED_DATABASE_OPTIONS), stop
 
 
 def start_pg15() -> tuple[Server, Callable[[], None]]:

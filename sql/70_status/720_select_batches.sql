@@ -13,11 +13,11 @@ SELECT
     b.status,
     b.updated_at,
     b.run_id,
-    coalesce(sum(r.raw_rows), 0) AS rows_staged,
-    coalesce(sum(r.inserted + r.updated), 0) AS rows_loaded,
-    coalesce(sum(r.duplicates + r.superseded), 0) AS rows_repeated,
-    coalesce(sum(r.quarantined), 0) AS rows_quarantined,
-    coalesce(sum(r.waiting_out), 0) AS rows_waiting,
+    coalesce(sum(r.raw_rows), 0)::bigint AS rows_staged,
+    coalesce(sum(r.inserted + r.updated), 0)::bigint AS rows_loaded,
+    coalesce(sum(r.duplicates + r.superseded), 0)::bigint AS rows_repeated,
+    coalesce(sum(r.quarantined), 0)::bigint AS rows_quarantined,
+    coalesce(sum(r.waiting_out), 0)::bigint AS rows_waiting,
     coalesce(bool_and(r.is_balanced), TRUE) AS is_balanced
 FROM pipeline.batches AS b
 LEFT JOIN pipeline.reconciliation AS r ON b.batch_id = r.batch_id

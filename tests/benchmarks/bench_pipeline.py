@@ -120,7 +120,8 @@ def fresh_database(url: str, name: str) -> str:
     with admin.cursor() as cur:
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if owner and not os.environ.get("DATABASE_URL"):
-            statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
+            # as the embedded server's own database is made (see EMBEDDED_DATABASE_OPTIONS)
+            statement += sql.SQL(" OWNER {} ").format(sql.Identifier(owner)) + sql.SQL(po.EMBEDDED_DATABASE_OPTIONS)
         cur.execute(statement)
     admin.close()
     return psycopg2.extensions.make_dsn(url, dbname=name)
