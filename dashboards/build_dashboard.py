@@ -29,11 +29,21 @@ from dashboards import charts
 DASHBOARD_DIR = Path(__file__).resolve().parent
 TEMPLATE = "dashboard.html.j2"
 QUERIES = (
-    "500_select_daily_sales", "505_select_monthly_sales", "510_select_category_sales",
-    "515_select_weekday_weekend", "520_select_repeat_orders", "525_select_rfm_segments",
-    "530_select_top_products", "535_select_country_sales", "540_select_payment_methods",
-    "545_select_discount_bands", "550_select_pipeline_runs", "555_select_batches",
-    "560_select_quarantine_rules", "565_select_quality_checks", "570_select_reconciliation",
+    "500_select_daily_sales",
+    "505_select_monthly_sales",
+    "510_select_category_sales",
+    "515_select_weekday_weekend",
+    "520_select_repeat_orders",
+    "525_select_rfm_segments",
+    "530_select_top_products",
+    "535_select_country_sales",
+    "540_select_payment_methods",
+    "545_select_discount_bands",
+    "550_select_pipeline_runs",
+    "555_select_batches",
+    "560_select_quarantine_rules",
+    "565_select_quality_checks",
+    "570_select_reconciliation",
 )
 # The KPI cards open on the longest of these periods, ending on the last day with sales, that
 # has an equally long period before it in the data to compare with.
@@ -41,13 +51,44 @@ KPI_PERIODS_DAYS = (365, 90, 30)
 # Symbols for the codes they are unambiguous for in English (as Intl.NumberFormat en-US writes
 # them); any other ISO 4217 code is written before the amount ("CHF 1,234.50").
 CURRENCY_PREFIXES = {
-    "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KRW": "₩", "ILS": "₪", "NGN": "₦",
-    "VND": "₫", "PHP": "₱", "AUD": "A$", "CAD": "CA$", "NZD": "NZ$", "HKD": "HK$", "MXN": "MX$",
-    "BRL": "R$", "CNY": "CN¥", "TWD": "NT$",
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "ILS": "₪",
+    "NGN": "₦",
+    "VND": "₫",
+    "PHP": "₱",
+    "AUD": "A$",
+    "CAD": "CA$",
+    "NZD": "NZ$",
+    "HKD": "HK$",
+    "MXN": "MX$",
+    "BRL": "R$",
+    "CNY": "CN¥",
+    "TWD": "NT$",
 }
 # ISO 4217 currencies without minor units: amounts are shown without decimals.
-ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND",
-                           "VUV", "XAF", "XOF", "XPF"}
+ZERO_DECIMAL_CURRENCIES = {
+    "BIF",
+    "CLP",
+    "DJF",
+    "GNF",
+    "ISK",
+    "JPY",
+    "KMF",
+    "KRW",
+    "PYG",
+    "RWF",
+    "UGX",
+    "VND",
+    "VUV",
+    "XAF",
+    "XOF",
+    "XPF",
+}
 
 
 class DashboardError(Exception):
@@ -182,8 +223,13 @@ def cell(value: Any, kind: str, currency: Currency) -> Cell:
     return Cell(lines[0] if lines else "")
 
 
-def table(name: str, columns: Sequence[Column], rows: Iterable[dict], currency: Currency,
-          status: Callable[[dict], tuple[str, str]] | None = None) -> Table:
+def table(
+    name: str,
+    columns: Sequence[Column],
+    rows: Iterable[dict],
+    currency: Currency,
+    status: Callable[[dict], tuple[str, str]] | None = None,
+) -> Table:
     """A table of query rows; a "status" column gets its text and colour from status(row)."""
     body = []
     for row in rows:
@@ -211,8 +257,10 @@ def run_queries(conn, queries: dict[str, str]) -> dict[str, list[dict]]:
     """
     missing = [name for name in QUERIES if name not in queries]
     if missing:
-        raise DashboardError(f"the dashboard needs sql/50_dashboard/{', '.join(missing)}.sql: the file is missing "
-                             "(dashboards/build_dashboard.py QUERIES lists one query per panel)")
+        raise DashboardError(
+            f"the dashboard needs sql/50_dashboard/{', '.join(missing)}.sql: the file is missing "
+            "(dashboards/build_dashboard.py QUERIES lists one query per panel)"
+        )
     own = conn.get_transaction_status() == psycopg2.extensions.TRANSACTION_STATUS_IDLE
     previous = (conn.isolation_level, conn.readonly)
     if own:
@@ -274,9 +322,15 @@ def cents(value: Decimal) -> int:
     return int((value * 100).to_integral_value())
 
 
-def time_series(rows: list[dict], categories: list[str], date_key: str, value_key: str,
-                partial: date | None, build: Callable[..., charts.TimeChart], tick: Callable[[float], str],
-                ) -> list[Series]:
+def time_series(
+    rows: list[dict],
+    categories: list[str],
+    date_key: str,
+    value_key: str,
+    partial: date | None,
+    build: Callable[..., charts.TimeChart],
+    tick: Callable[[float], str],
+) -> list[Series]:
     """One chart per series: all categories first, then each category."""
     series = []
     for key, label in [("", "All categories"), *((c, c) for c in categories)]:
@@ -298,10 +352,10 @@ def page_model(results: dict[str, list[dict]], currency: Currency, generated: da
     latest_as_of = max(complete, default=None)
     partial_day, partial_month = partial_periods(last_day, latest_as_of)
 
-    daily_series = time_series(daily, categories, "sales_date", "net_revenue", partial_day,
-                               charts.line_chart, currency.short)
-    monthly_series = time_series(monthly, categories, "month_start_date", "net_revenue", partial_month,
-                                 charts.column_chart, currency.short)
+    daily_series = time_series(daily, categories, "sales_date", "net_revenue", partial_day, charts.line_chart, currency.short)
+    monthly_series = time_series(
+        monthly, categories, "month_start_date", "net_revenue", partial_month, charts.column_chart, currency.short
+    )
     bars, tables, notes = panels(results, currency)
 
     default_from, default_to = kpi_period(first_day, last_day)
@@ -315,16 +369,39 @@ def page_model(results: dict[str, list[dict]], currency: Currency, generated: da
         "defaultFrom": exact(default_from),
         "defaultTo": exact(default_to),
         # [day, category index (-1: all), orders, units, net revenue in cents, profit in cents]
-        "days": [[r["sales_date"].isoformat(), -1 if r["category"] is None else index[r["category"]],
-                  r["orders"], r["units"], cents(r["net_revenue"]), cents(r["profit_amount"])] for r in daily],
+        "days": [
+            [
+                r["sales_date"].isoformat(),
+                -1 if r["category"] is None else index[r["category"]],
+                r["orders"],
+                r["units"],
+                cents(r["net_revenue"]),
+                cents(r["profit_amount"]),
+            ]
+            for r in daily
+        ],
     }
-    return Page(currency, generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"), first_day, last_day,
-                partial_day, partial_month, latest_as_of, categories, daily_series, monthly_series, bars, tables,
-                notes, data)
+    return Page(
+        currency,
+        generated.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        first_day,
+        last_day,
+        partial_day,
+        partial_month,
+        latest_as_of,
+        categories,
+        daily_series,
+        monthly_series,
+        bars,
+        tables,
+        notes,
+        data,
+    )
 
 
-def panels(results: dict[str, list[dict]], currency: Currency
-           ) -> tuple[dict[str, charts.BarChart], dict[str, Table], dict[str, str]]:
+def panels(
+    results: dict[str, list[dict]], currency: Currency
+) -> tuple[dict[str, charts.BarChart], dict[str, Table], dict[str, str]]:
     money, whole = currency.money, currency.whole
     bars: dict[str, charts.BarChart] = {}
     tables: dict[str, Table] = {}
@@ -333,101 +410,212 @@ def panels(results: dict[str, list[dict]], currency: Currency
     rows = results["510_select_category_sales"]
     bars["revenue_by_category"] = charts.bar_chart(
         [(r["category"], r["net_revenue"], f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%)") for r in rows],
-        currency.short)
+        currency.short,
+    )
 
     rows = results["515_select_weekday_weekend"]
     bars["weekday_weekend"] = charts.bar_chart(
-        [(r["day_type"], r["revenue_per_day"], f"{money(r['revenue_per_day'])} per day") for r in rows],
-        currency.short)
-    tables["weekday_weekend"] = table("weekday_weekend", [
-        Column("day_type", "day type"), Column("days_with_sales", "days with sales", "int"),
-        Column("orders_per_day", "orders per day", "decimal"), Column("net_revenue", "net revenue", "money"),
-        Column("average_order_value", "average order", "money"), Column("revenue_share_pct", "share", "pct")],
-        rows, currency)
+        [(r["day_type"], r["revenue_per_day"], f"{money(r['revenue_per_day'])} per day") for r in rows], currency.short
+    )
+    tables["weekday_weekend"] = table(
+        "weekday_weekend",
+        [
+            Column("day_type", "day type"),
+            Column("days_with_sales", "days with sales", "int"),
+            Column("orders_per_day", "orders per day", "decimal"),
+            Column("net_revenue", "net revenue", "money"),
+            Column("average_order_value", "average order", "money"),
+            Column("revenue_share_pct", "share", "pct"),
+        ],
+        rows,
+        currency,
+    )
 
     rows = results["520_select_repeat_orders"]
     bars["repeat_orders"] = charts.bar_chart(
-        [(r["order_kind"], r["net_revenue"], f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%), "
-          f"{grouped(r['orders'])} orders") for r in rows], currency.short)
+        [
+            (
+                r["order_kind"],
+                r["net_revenue"],
+                f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%), {grouped(r['orders'])} orders",
+            )
+            for r in rows
+        ],
+        currency.short,
+    )
 
     rows = results["525_select_rfm_segments"]
     bars["rfm_segment_customers"] = charts.bar_chart(
-        [(r["rfm_segment"], r["customers"], f"{grouped(r['customers'])} customers")
-         for r in sorted(rows, key=lambda r: (-r["customers"], r["rfm_segment"]))], short_number, counts=True)
+        [
+            (r["rfm_segment"], r["customers"], f"{grouped(r['customers'])} customers")
+            for r in sorted(rows, key=lambda r: (-r["customers"], r["rfm_segment"]))
+        ],
+        short_number,
+        counts=True,
+    )
     bars["rfm_segment_revenue"] = charts.bar_chart(
-        [(r["rfm_segment"], r["net_revenue"], f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%)")
-         for r in rows], currency.short)
-    tables["rfm_segments"] = table("rfm_segments", [
-        Column("rfm_segment", "segment"), Column("customers", "customers", "int"),
-        Column("net_revenue", "net revenue", "money"), Column("revenue_share_pct", "share", "pct"),
-        Column("average_recency_days", "days since last order (avg)", "decimal"),
-        Column("average_orders", "orders (avg)", "decimal")], rows, currency)
+        [(r["rfm_segment"], r["net_revenue"], f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%)") for r in rows],
+        currency.short,
+    )
+    tables["rfm_segments"] = table(
+        "rfm_segments",
+        [
+            Column("rfm_segment", "segment"),
+            Column("customers", "customers", "int"),
+            Column("net_revenue", "net revenue", "money"),
+            Column("revenue_share_pct", "share", "pct"),
+            Column("average_recency_days", "days since last order (avg)", "decimal"),
+            Column("average_orders", "orders (avg)", "decimal"),
+        ],
+        rows,
+        currency,
+    )
     notes["customers_with_orders"] = grouped(rows[0]["customers_with_orders"]) if rows else "0"
 
     rows = results["530_select_top_products"]
     bars["top_products"] = charts.bar_chart(
-        [(f"{r['product_name']} ({r['product_id']})", r["net_revenue"],
-          f"{whole(r['net_revenue'])}, {grouped(r['units'])} units") for r in rows], currency.short,
-        keys=[r["product_id"] for r in rows])
-    tables["top_products"] = table("top_products", [
-        Column("revenue_rank", "rank", "int"), Column("product_name", "product"), Column("product_id", "id"),
-        Column("category", "category"), Column("units", "units", "int"),
-        Column("net_revenue", "net revenue", "money"), Column("profit_amount", "profit", "money"),
-        Column("margin_pct", "margin", "pct")], rows, currency)
+        [
+            (
+                f"{r['product_name']} ({r['product_id']})",
+                r["net_revenue"],
+                f"{whole(r['net_revenue'])}, {grouped(r['units'])} units",
+            )
+            for r in rows
+        ],
+        currency.short,
+        keys=[r["product_id"] for r in rows],
+    )
+    tables["top_products"] = table(
+        "top_products",
+        [
+            Column("revenue_rank", "rank", "int"),
+            Column("product_name", "product"),
+            Column("product_id", "id"),
+            Column("category", "category"),
+            Column("units", "units", "int"),
+            Column("net_revenue", "net revenue", "money"),
+            Column("profit_amount", "profit", "money"),
+            Column("margin_pct", "margin", "pct"),
+        ],
+        rows,
+        currency,
+    )
 
     rows = results["535_select_country_sales"]
     bars["revenue_by_country"] = charts.bar_chart(
-        [(r["country"] or "(unknown)", r["net_revenue"], f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%), "
-          f"{grouped(r['orders'])} orders") for r in rows], currency.short,
-        keys=[r["country"] or "" for r in rows])
+        [
+            (
+                r["country"] or "(unknown)",
+                r["net_revenue"],
+                f"{whole(r['net_revenue'])} ({r['revenue_share_pct']}%), {grouped(r['orders'])} orders",
+            )
+            for r in rows
+        ],
+        currency.short,
+        keys=[r["country"] or "" for r in rows],
+    )
 
-    tables["payment_methods"] = table("payment_methods", [
-        Column("payment_method_name", "payment method"), Column("orders", "orders", "int"),
-        Column("customers", "customers", "int"),
-        Column("net_revenue", "net revenue", "money"), Column("average_order_value", "average order", "money"),
-        Column("revenue_share_pct", "share", "pct")], results["540_select_payment_methods"], currency)
+    tables["payment_methods"] = table(
+        "payment_methods",
+        [
+            Column("payment_method_name", "payment method"),
+            Column("orders", "orders", "int"),
+            Column("customers", "customers", "int"),
+            Column("net_revenue", "net revenue", "money"),
+            Column("average_order_value", "average order", "money"),
+            Column("revenue_share_pct", "share", "pct"),
+        ],
+        results["540_select_payment_methods"],
+        currency,
+    )
 
-    tables["discount_bands"] = table("discount_bands", [
-        Column("discount_band", "discount band"), Column("items", "order lines", "int"),
-        Column("discount_amount", "discount", "money"),
-        Column("net_revenue", "net revenue", "money"), Column("effective_discount_pct", "discount rate", "pct"),
-        Column("margin_pct", "margin", "pct")], results["545_select_discount_bands"], currency)
+    tables["discount_bands"] = table(
+        "discount_bands",
+        [
+            Column("discount_band", "discount band"),
+            Column("items", "order lines", "int"),
+            Column("discount_amount", "discount", "money"),
+            Column("net_revenue", "net revenue", "money"),
+            Column("effective_discount_pct", "discount rate", "pct"),
+            Column("margin_pct", "margin", "pct"),
+        ],
+        results["545_select_discount_bands"],
+        currency,
+    )
 
     run_css = {"succeeded": "ok", "failed": "bad", "running": "warn", "cancelled": "warn", "abandoned": "bad"}
-    tables["runs"] = table("runs", [
-        Column("run_id", "run", "int"), Column("status", "status", "status"),
-        Column("started_at", "started (UTC)", "timestamp"), Column("seconds", "seconds", "decimal"),
-        Column("command", "command"), Column("error_message", "error")],
-        results["550_select_pipeline_runs"], currency,
-        status=lambda r: (r["status"], run_css.get(r["status"], "muted")))
-    tables["batches"] = table("batches", [
-        Column("batch_id", "batch"), Column("as_of_date", "as of", "date"),
-        Column("status", "status", "status"), Column("run_id", "run", "int")],
-        results["555_select_batches"], currency,
-        status=lambda r: (r["status"], "ok" if r["status"] == "complete" else "warn"))
+    tables["runs"] = table(
+        "runs",
+        [
+            Column("run_id", "run", "int"),
+            Column("status", "status", "status"),
+            Column("started_at", "started (UTC)", "timestamp"),
+            Column("seconds", "seconds", "decimal"),
+            Column("command", "command"),
+            Column("error_message", "error"),
+        ],
+        results["550_select_pipeline_runs"],
+        currency,
+        status=lambda r: (r["status"], run_css.get(r["status"], "muted")),
+    )
+    tables["batches"] = table(
+        "batches",
+        [
+            Column("batch_id", "batch"),
+            Column("as_of_date", "as of", "date"),
+            Column("status", "status", "status"),
+            Column("run_id", "run", "int"),
+        ],
+        results["555_select_batches"],
+        currency,
+        status=lambda r: (r["status"], "ok" if r["status"] == "complete" else "warn"),
+    )
 
     rows = results["560_select_quarantine_rules"]
     bars["quarantine_by_rule"] = charts.bar_chart(
-        [(f"{r['rule_name']} ({r['source_file']})", r["rejected_rows"], f"{grouped(r['rejected_rows'])} rows")
-         for r in rows], short_number, keys=[f"{r['source_file']}/{r['rule_name']}" for r in rows], counts=True)
+        [(f"{r['rule_name']} ({r['source_file']})", r["rejected_rows"], f"{grouped(r['rejected_rows'])} rows") for r in rows],
+        short_number,
+        keys=[f"{r['source_file']}/{r['rule_name']}" for r in rows],
+        counts=True,
+    )
 
     def check_status(r: dict) -> tuple[str, str]:
         if r["failing_rows"] == 0:
             return "pass", "ok"
         return ("fail", "bad") if r["severity"] == "error" else ("warn", "warn")
 
-    tables["quality_checks"] = table("quality_checks", [
-        Column("check_name", "check"), Column("severity", "severity"),
-        Column("failing_rows", "offending rows", "int"), Column("result", "result", "status"),
-        Column("run_id", "run", "int")], results["565_select_quality_checks"], currency, status=check_status)
-    tables["reconciliation"] = table("reconciliation", [
-        Column("batch_id", "batch"), Column("source_file", "file"), Column("raw_rows", "raw", "int"),
-        Column("waiting_in", "waiting in", "int"), Column("inserted", "inserted", "int"),
-        Column("updated", "updated", "int"), Column("duplicates", "duplicates", "int"),
-        Column("superseded", "superseded", "int"), Column("quarantined", "quarantined", "int"),
-        Column("waiting_out", "waiting out", "int"), Column("is_balanced", "balance", "status")],
-        results["570_select_reconciliation"], currency,
-        status=lambda r: ("balanced", "ok") if r["is_balanced"] else ("NOT balanced", "bad"))
+    tables["quality_checks"] = table(
+        "quality_checks",
+        [
+            Column("check_name", "check"),
+            Column("severity", "severity"),
+            Column("failing_rows", "offending rows", "int"),
+            Column("result", "result", "status"),
+            Column("run_id", "run", "int"),
+        ],
+        results["565_select_quality_checks"],
+        currency,
+        status=check_status,
+    )
+    tables["reconciliation"] = table(
+        "reconciliation",
+        [
+            Column("batch_id", "batch"),
+            Column("source_file", "file"),
+            Column("raw_rows", "raw", "int"),
+            Column("waiting_in", "waiting in", "int"),
+            Column("inserted", "inserted", "int"),
+            Column("updated", "updated", "int"),
+            Column("duplicates", "duplicates", "int"),
+            Column("superseded", "superseded", "int"),
+            Column("quarantined", "quarantined", "int"),
+            Column("waiting_out", "waiting out", "int"),
+            Column("is_balanced", "balance", "status"),
+        ],
+        results["570_select_reconciliation"],
+        currency,
+        status=lambda r: ("balanced", "ok") if r["is_balanced"] else ("NOT balanced", "bad"),
+    )
     return bars, tables, notes
 
 
@@ -435,8 +623,9 @@ def panels(results: dict[str, list[dict]], currency: Currency
 
 
 def environment(currency: Currency) -> Environment:
-    env = Environment(loader=FileSystemLoader(DASHBOARD_DIR), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(DASHBOARD_DIR), autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
     env.filters["money"] = currency.money
     env.filters["whole"] = currency.whole
     env.filters["grouped"] = grouped

@@ -110,8 +110,9 @@ class TimeChart:
         return self.top + self.plot_height
 
 
-def y_axis(values: Sequence[Decimal], top: float, plot_height: float,
-           tick_label: Callable[[float], str]) -> tuple[float, list[Tick], float]:
+def y_axis(
+    values: Sequence[Decimal], top: float, plot_height: float, tick_label: Callable[[float], str]
+) -> tuple[float, list[Tick], float]:
     """(axis top value, ticks, width of the widest tick label) for values >= 0."""
     ticks = nice_ticks(float(max(values, default=0)))
     axis_top = ticks[-1]
@@ -127,8 +128,13 @@ def thin_labels(count: int, spacing: float, label_width: float, steps: Sequence[
     return max(count, 1)
 
 
-def line_chart(days: Sequence[tuple[date, Decimal]], partial_last: bool, tick_label: Callable[[float], str],
-               width: int = 960, height: int = 250) -> TimeChart:
+def line_chart(
+    days: Sequence[tuple[date, Decimal]],
+    partial_last: bool,
+    tick_label: Callable[[float], str],
+    width: int = 960,
+    height: int = 250,
+) -> TimeChart:
     """One point per day with sales, x proportional to the date; month ticks on the x axis."""
     top, bottom = 14.0, 30.0
     plot_height = height - top - bottom
@@ -160,13 +166,32 @@ def line_chart(days: Sequence[tuple[date, Decimal]], partial_last: bool, tick_la
     month_px = plot_width * 30.4 / span
     step = thin_labels(len(months), month_px, label_width, (1, 2, 3, 4, 6, 12))
     x_ticks = [Tick(x_of(m), month_label(m)) for m in months if (m.year * 12 + m.month - 1) % step == 0]
-    return TimeChart(width, height, left, top, plot_width, plot_height, y_ticks, x_ticks, points=points,
-                     line=line, partial_line=partial_line, partial_label=partial_label, partial_label_y=top + 10,
-                     first_day=first, span_days=span)
+    return TimeChart(
+        width,
+        height,
+        left,
+        top,
+        plot_width,
+        plot_height,
+        y_ticks,
+        x_ticks,
+        points=points,
+        line=line,
+        partial_line=partial_line,
+        partial_label=partial_label,
+        partial_label_y=top + 10,
+        first_day=first,
+        span_days=span,
+    )
 
 
-def column_chart(months: Sequence[tuple[date, Decimal]], partial_last: bool, tick_label: Callable[[float], str],
-                 width: int = 960, height: int = 250) -> TimeChart:
+def column_chart(
+    months: Sequence[tuple[date, Decimal]],
+    partial_last: bool,
+    tick_label: Callable[[float], str],
+    width: int = 960,
+    height: int = 250,
+) -> TimeChart:
     """One column per month with sales; the latest month is always labelled."""
     top, bottom = 22.0, 30.0
     plot_height = height - top - bottom
@@ -182,19 +207,40 @@ def column_chart(months: Sequence[tuple[date, Decimal]], partial_last: bool, tic
     columns = []
     for i, (month, value) in enumerate(months):
         h = plot_height * max(float(value), 0) / axis_top
-        columns.append(Column(left + i * step_px + step_px * 0.15, top + plot_height - h, step_px * 0.7, h,
-                              month, value, partial_last and i == count - 1))
+        columns.append(
+            Column(
+                left + i * step_px + step_px * 0.15,
+                top + plot_height - h,
+                step_px * 0.7,
+                h,
+                month,
+                value,
+                partial_last and i == count - 1,
+            )
+        )
     every = thin_labels(count, step_px, label_width, range(1, count + 1))
-    x_ticks = [Tick(left + (i + 0.5) * step_px, month_label(m)) for i, (m, _) in enumerate(months)
-               if (count - 1 - i) % every == 0]
+    x_ticks = [
+        Tick(left + (i + 0.5) * step_px, month_label(m)) for i, (m, _) in enumerate(months) if (count - 1 - i) % every == 0
+    ]
     partial_label, partial_label_y = None, 0.0
     if partial_last and columns:
         last = columns[-1]
         text = "partial"
         partial_label = Tick(min(last.x + last.width / 2, width - text_width(text) / 2 - 2), text)
         partial_label_y = max(last.y - 5, 12.0)
-    return TimeChart(width, height, left, top, plot_width, plot_height, y_ticks, x_ticks, columns=columns,
-                     partial_label=partial_label, partial_label_y=partial_label_y)
+    return TimeChart(
+        width,
+        height,
+        left,
+        top,
+        plot_width,
+        plot_height,
+        y_ticks,
+        x_ticks,
+        columns=columns,
+        partial_label=partial_label,
+        partial_label_y=partial_label_y,
+    )
 
 
 @dataclass
@@ -213,11 +259,17 @@ class BarChart:
     ticks: list[Tick]  # position: percent of the track
 
 
-def bar_chart(rows: Sequence[tuple[str, Decimal | int | None, str]], tick_label: Callable[[float], str],
-              keys: Sequence[str] | None = None, counts: bool = False) -> BarChart:
+def bar_chart(
+    rows: Sequence[tuple[str, Decimal | int | None, str]],
+    tick_label: Callable[[float], str],
+    keys: Sequence[str] | None = None,
+    counts: bool = False,
+) -> BarChart:
     """Horizontal bars (label, value, value text) on an axis from 0 to a round number."""
     ticks = nice_ticks(max((float(v or 0) for _, v, _ in rows), default=0), integer=counts)
     axis_top = ticks[-1]
-    bars = [Bar(label, value, text, 100 * max(float(value or 0), 0) / axis_top, keys[i] if keys else label)
-            for i, (label, value, text) in enumerate(rows)]
+    bars = [
+        Bar(label, value, text, 100 * max(float(value or 0), 0) / axis_top, keys[i] if keys else label)
+        for i, (label, value, text) in enumerate(rows)
+    ]
     return BarChart(bars, [Tick(100 * t / axis_top, tick_label(t)) for t in ticks])

@@ -41,17 +41,16 @@ class ConnectionTarget:
     schema: str = "warehouse"
 
 
-def write_connection_files(target: ConnectionTarget = ConnectionTarget(),
-                           out_dir: Path = DASHBOARD_DIR) -> list[Path]:
+def write_connection_files(target: ConnectionTarget = ConnectionTarget(), out_dir: Path = DASHBOARD_DIR) -> list[Path]:
     """Write warehouse.pbids, warehouse.tds and warehouse_daily.tds for target into out_dir."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {
         "warehouse.pbids": pbids_text(target),
-        "warehouse.tds": tds_text(target, FACT, STAR, "sales star",
-                                  "fact_sales inner-joined to its four dimensions on their surrogate keys"),
-        "warehouse_daily.tds": tds_text(target, *DAILY, "daily sales",
-                                        "agg_daily_sales (one row per day) joined to dim_date"),
+        "warehouse.tds": tds_text(
+            target, FACT, STAR, "sales star", "fact_sales inner-joined to its four dimensions on their surrogate keys"
+        ),
+        "warehouse_daily.tds": tds_text(target, *DAILY, "daily sales", "agg_daily_sales (one row per day) joined to dim_date"),
     }
     written = []
     for name, text in files.items():
@@ -66,39 +65,54 @@ def pbids_text(target: ConnectionTarget) -> str:
     Navigator asks which tables to load; "tables" tells the reader which ones (docs/dashboard_guide.md)."""
     pbids = {
         "version": "0.1",
-        "connections": [{
-            "details": {
-                "protocol": "postgresql",
-                "address": {"server": f"{target.host}:{target.port}", "database": target.database},
-            },
-            "options": {},
-            "mode": "DirectQuery",
-        }],
+        "connections": [
+            {
+                "details": {
+                    "protocol": "postgresql",
+                    "address": {"server": f"{target.host}:{target.port}", "database": target.database},
+                },
+                "options": {},
+                "mode": "DirectQuery",
+            }
+        ],
         "tables": [f"{target.schema}.{table}" for table in WAREHOUSE_TABLES],
     }
     return json.dumps(pbids, indent=2) + "\n"
 
 
 def table_relation(target: ConnectionTarget, table: str) -> ET.Element:
-    return ET.Element("relation", {"connection": CONNECTION_NAME, "name": table,
-                                   "table": f"[{target.schema}].[{table}]", "type": "table"})
+    return ET.Element(
+        "relation", {"connection": CONNECTION_NAME, "name": table, "table": f"[{target.schema}].[{table}]", "type": "table"}
+    )
 
 
-def tds_text(target: ConnectionTarget, fact: str, dimensions: tuple[tuple[str, str], ...], title: str,
-             description: str) -> str:
+def tds_text(target: ConnectionTarget, fact: str, dimensions: tuple[tuple[str, str], ...], title: str, description: str) -> str:
     """A Tableau data source: the fact inner-joined to each dimension, one join per dimension."""
-    root = ET.Element("datasource", {"formatted-name": f"{target.database} {title}", "inline": "true",
-                                     "version": "18.1"})
-    root.append(ET.Comment(f" Tableau data source ({target.schema} schema): {description}. Open it in Tableau "
-                           f"Desktop and enter the password of {target.user}; no password is stored here. "))
+    root = ET.Element("datasource", {"formatted-name": f"{target.database} {title}", "inline": "true", "version": "18.1"})
+    root.append(
+        ET.Comment(
+            f" Tableau data source ({target.schema} schema): {description}. Open it in Tableau "
+            f"Desktop and enter the password of {target.user}; no password is stored here. "
+        )
+    )
     connection = ET.SubElement(root, "connection", {"class": "federated"})
-    named = ET.SubElement(ET.SubElement(connection, "named-connections"), "named-connection",
-                          {"caption": target.host, "name": CONNECTION_NAME})
-    ET.SubElement(named, "connection", {
-        "authentication": "username-password", "class": "postgres", "dbname": target.database,
-        "port": str(target.port), "schema": target.schema, "server": target.host, "sslmode": "prefer",
-        "username": target.user,
-    })
+    named = ET.SubElement(
+        ET.SubElement(connection, "named-connections"), "named-connection", {"caption": target.host, "name": CONNECTION_NAME}
+    )
+    ET.SubElement(
+        named,
+        "connection",
+        {
+            "authentication": "username-password",
+            "class": "postgres",
+            "dbname": target.database,
+            "port": str(target.port),
+            "schema": target.schema,
+            "server": target.host,
+            "sslmode": "prefer",
+            "username": target.user,
+        },
+    )
     tree = table_relation(target, fact)
     for dimension, key in dimensions:
         join = ET.Element("relation", {"join": "inner", "type": "join"})

@@ -59,7 +59,8 @@ def build_docs(conn, sql_files: list[tuple[str, str]], queries: dict[str, str], 
         lines.append(
             f"warning: {rel}: header disagrees with the SQL: "
             f"referenced but not in target:/reads: {', '.join(problem['undeclared']) or '-'}; "
-            f"declared but never referenced: {', '.join(problem['not_referenced']) or '-'}")
+            f"declared but never referenced: {', '.join(problem['not_referenced']) or '-'}"
+        )
     return lines
 
 
@@ -164,13 +165,15 @@ def analyse(sql_files: list[tuple[str, str]]) -> list[SqlFile]:
     result = []
     for rel, sql in sql_files:
         header = parse_header(sql)
-        result.append(SqlFile(
-            rel=rel,
-            header=header,
-            declared_targets=declared_names(header.get("target", "")) - functions,
-            declared_reads=declared_names(header.get("reads", "")) - functions,
-            referenced=qualified_names(strip_comments_and_strings(sql)) - functions,
-        ))
+        result.append(
+            SqlFile(
+                rel=rel,
+                header=header,
+                declared_targets=declared_names(header.get("target", "")) - functions,
+                declared_reads=declared_names(header.get("reads", "")) - functions,
+                referenced=qualified_names(strip_comments_and_strings(sql)) - functions,
+            )
+        )
     return result
 
 
@@ -187,7 +190,8 @@ def header_disagreements(files: list[SqlFile]) -> dict[str, dict[str, list[str]]
         declared = f.declared_targets | f.declared_reads
         undeclared = sorted(n for n in f.referenced if not covers(declared, n))
         unused = sorted(
-            n for n in declared
+            n
+            for n in declared
             if (n.endswith(".*") and not any(r.startswith(n[:-1]) for r in f.referenced))
             or (not n.endswith(".*") and n not in f.referenced)
         )
@@ -269,12 +273,11 @@ def build_lineage(files: list[SqlFile]) -> str:
         out.append(f"    {mermaid_id(source)} --> {mermaid_id(target)}")
     for source, reader in sorted(reader_edges):
         out.append(f"    {mermaid_id(source)} -.-> reader_{mermaid_id(reader)}")
-    out += ["```", "", "## Files", "",
-            "| file | target | reads |",
-            "|---|---|---|"]
+    out += ["```", "", "## Files", "", "| file | target | reads |", "|---|---|---|"]
     for f in files:
-        out.append(f"| `{f.rel}` | {md_cell(f.header.get('target', '(no header)'))} "
-                   f"| {md_cell(f.header.get('reads', '(no header)'))} |")
+        out.append(
+            f"| `{f.rel}` | {md_cell(f.header.get('target', '(no header)'))} | {md_cell(f.header.get('reads', '(no header)'))} |"
+        )
     out.append("")
     return "\n".join(out)
 
@@ -361,15 +364,17 @@ def build_dictionary(conn, queries: dict[str, str]) -> str:
     for schema, schema_comment in schemas.items():
         out += [f"## Schema `{schema}`", "", md_cell(schema_comment or "(no comment)"), ""]
         for table, kind, comment in relations[schema]:
-            out += relation_section(schema, table, kind, comment, columns.get((schema, table), []),
-                                    constraints.get((schema, table), []))
+            out += relation_section(
+                schema, table, kind, comment, columns.get((schema, table), []), constraints.get((schema, table), [])
+            )
         if functions[schema]:
             out += functions_section(schema, functions[schema])
     return "\n".join(out)
 
 
-def relation_section(schema: str, table: str, kind: str, comment: str | None, columns: list[tuple],
-                     constraints: list[tuple]) -> list[str]:
+def relation_section(
+    schema: str, table: str, kind: str, comment: str | None, columns: list[tuple], constraints: list[tuple]
+) -> list[str]:
     kind_label = RELATION_KINDS[kind]
     out = [f"### {schema}.{table}", "", f"*{kind_label}* — {md_cell(comment or '(no comment)')}", ""]
     keys: dict[str, list[str]] = {}
@@ -386,8 +391,7 @@ def relation_section(schema: str, table: str, kind: str, comment: str | None, co
     for name, data_type, not_null, description in columns:
         null = "not null" if not_null else "null"
         key = ", ".join(dict.fromkeys(keys.get(name, [])))
-        out.append(f"| `{name}` | {data_type} | {null if kind_label != 'view' else ''} | {key} "
-                   f"| {md_cell(description or '')} |")
+        out.append(f"| `{name}` | {data_type} | {null if kind_label != 'view' else ''} | {key} | {md_cell(description or '')} |")
     out.append("")
     if key_lines:
         out += ["Constraints:", "", *key_lines, ""]
@@ -395,11 +399,11 @@ def relation_section(schema: str, table: str, kind: str, comment: str | None, co
 
 
 def functions_section(schema: str, functions: list[tuple]) -> list[str]:
-    out = [f"### {schema} functions", "",
-           "| function | returns | volatility | description |", "|---|---|---|---|"]
+    out = [f"### {schema} functions", "", "| function | returns | volatility | description |", "|---|---|---|---|"]
     for name, arguments, result_type, volatility, comment in functions:
         signature = f"{schema}.{name}({arguments})".replace("|", "\\|")
-        out.append(f"| `{signature}` | {md_cell(result_type or '(procedure)')} "
-                   f"| {volatility} | {md_cell(comment or '(no comment)')} |")
+        out.append(
+            f"| `{signature}` | {md_cell(result_type or '(procedure)')} | {volatility} | {md_cell(comment or '(no comment)')} |"
+        )
     out.append("")
     return out

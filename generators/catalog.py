@@ -7,73 +7,126 @@ canonical form; `tests/test_generator.py` checks it.
 import re
 
 HEADERS = {
-    "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,"
-    "city,state,country,age_group",
-    "products.csv": "product_id,product_name,category,sub_category,price,cost,brand,"
-    "stock_quantity,supplier_id",
+    "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group",
+    "products.csv": "product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id",
     "transactions.csv": "transaction_id,customer_id,transaction_date,transaction_time,"
     "payment_method,shipping_address,total_amount",
-    "transaction_items.csv": "item_id,transaction_id,product_id,quantity,unit_price,"
-    "discount_percentage,line_total",
+    "transaction_items.csv": "item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total",
 }
 FILES = tuple(HEADERS)
 
 # category: (share of products, price band low/high in dollars, median price, log sigma,
 #            gross margin, {sub_category: (noun used in product names, brands)})
 CATEGORIES: dict[str, tuple] = {
-    "Electronics": (0.20, (25.0, 3000.0), 260.0, 0.85, 0.22, {
-        "Laptops": ("Laptop", ("Dell", "HP", "Lenovo", "Apple", "Asus", "Acer")),
-        "Smartphones": ("Smartphone", ("Apple", "Samsung", "Google", "Motorola", "OnePlus")),
-        "Televisions": ("Television", ("Samsung", "LG", "Sony", "TCL", "Hisense")),
-        "Headphones": ("Headphones", ("Sony", "Bose", "Sennheiser", "JBL", "Apple")),
-        "Cameras": ("Camera", ("Canon", "Nikon", "Sony", "Fujifilm")),
-        "Tablets": ("Tablet", ("Apple", "Samsung", "Lenovo", "Amazon")),
-    }),
-    "Clothing": (0.18, (8.0, 250.0), 38.0, 0.55, 0.50, {
-        "Shirts": ("Shirt", ("Uniqlo", "Gap", "Ralph Lauren", "H&M")),
-        "Jeans": ("Jeans", ("Levi's", "Wrangler", "Diesel", "Gap")),
-        "Dresses": ("Dress", ("Zara", "H&M", "Mango", "Calvin Klein")),
-        "Jackets": ("Jacket", ("The North Face", "Patagonia", "Columbia", "Zara")),
-        "Shoes": ("Shoes", ("Nike", "Adidas", "Puma", "New Balance", "Skechers")),
-    }),
-    "Home & Kitchen": (0.15, (10.0, 900.0), 55.0, 0.70, 0.40, {
-        "Cookware": ("Pan Set", ("Le Creuset", "Tefal", "Calphalon", "Lodge")),
-        "Small Appliances": ("Blender", ("KitchenAid", "Cuisinart", "Ninja", "Instant Pot")),
-        "Furniture": ("Chair", ("IKEA", "Ashley", "Wayfair Basics")),
-        "Bedding": ("Duvet", ("Brooklinen", "Casper", "IKEA")),
-        "Vacuums": ("Vacuum", ("Dyson", "Shark", "iRobot", "Bissell")),
-    }),
-    "Sports & Outdoors": (0.12, (10.0, 1200.0), 50.0, 0.75, 0.38, {
-        "Fitness": ("Dumbbell Set", ("Bowflex", "Nike", "Reebok")),
-        "Camping": ("Tent", ("Coleman", "Yeti", "Marmot")),
-        "Cycling": ("Bike", ("Trek", "Specialized", "Giant")),
-        "Team Sports": ("Ball", ("Wilson", "Spalding", "Adidas")),
-        "Wearables": ("Sports Watch", ("Garmin", "Polar", "Suunto")),
-    }),
-    "Beauty & Personal Care": (0.10, (4.0, 150.0), 20.0, 0.55, 0.55, {
-        "Skincare": ("Moisturiser", ("Olay", "Neutrogena", "CeraVe")),
-        "Makeup": ("Lipstick", ("Maybelline", "L'Oreal", "MAC")),
-        "Hair Care": ("Shampoo", ("Pantene", "Dove", "Garnier")),
-        "Fragrance": ("Eau De Parfum", ("Chanel", "Dior", "Calvin Klein")),
-    }),
-    "Books": (0.10, (5.0, 80.0), 17.0, 0.40, 0.30, {
-        "Fiction": ("Novel", ("Penguin", "HarperCollins", "Vintage")),
-        "Non-Fiction": ("Biography", ("Penguin", "Simon & Schuster", "Macmillan")),
-        "Children": ("Picture Book", ("Scholastic", "Usborne", "Puffin")),
-        "Cookbooks": ("Cookbook", ("Phaidon", "Ten Speed Press", "DK")),
-    }),
-    "Toys & Games": (0.08, (6.0, 300.0), 28.0, 0.60, 0.42, {
-        "Board Games": ("Board Game", ("Hasbro", "Ravensburger", "Asmodee")),
-        "Building Sets": ("Building Set", ("LEGO", "Mega Bloks", "K'NEX")),
-        "Dolls": ("Doll", ("Mattel", "American Girl", "Barbie")),
-        "Puzzles": ("Puzzle", ("Ravensburger", "Buffalo Games", "Clementoni")),
-    }),
-    "Grocery": (0.07, (2.0, 60.0), 9.0, 0.50, 0.25, {
-        "Coffee": ("Coffee Beans", ("Starbucks", "Lavazza", "Nespresso")),
-        "Snacks": ("Snack Box", ("Kellogg's", "PepsiCo", "Mondelez")),
-        "Beverages": ("Sparkling Water", ("Coca-Cola", "San Pellegrino", "LaCroix")),
-        "Pantry": ("Olive Oil", ("Barilla", "Kraft Heinz", "Bertolli")),
-    }),
+    "Electronics": (
+        0.20,
+        (25.0, 3000.0),
+        260.0,
+        0.85,
+        0.22,
+        {
+            "Laptops": ("Laptop", ("Dell", "HP", "Lenovo", "Apple", "Asus", "Acer")),
+            "Smartphones": ("Smartphone", ("Apple", "Samsung", "Google", "Motorola", "OnePlus")),
+            "Televisions": ("Television", ("Samsung", "LG", "Sony", "TCL", "Hisense")),
+            "Headphones": ("Headphones", ("Sony", "Bose", "Sennheiser", "JBL", "Apple")),
+            "Cameras": ("Camera", ("Canon", "Nikon", "Sony", "Fujifilm")),
+            "Tablets": ("Tablet", ("Apple", "Samsung", "Lenovo", "Amazon")),
+        },
+    ),
+    "Clothing": (
+        0.18,
+        (8.0, 250.0),
+        38.0,
+        0.55,
+        0.50,
+        {
+            "Shirts": ("Shirt", ("Uniqlo", "Gap", "Ralph Lauren", "H&M")),
+            "Jeans": ("Jeans", ("Levi's", "Wrangler", "Diesel", "Gap")),
+            "Dresses": ("Dress", ("Zara", "H&M", "Mango", "Calvin Klein")),
+            "Jackets": ("Jacket", ("The North Face", "Patagonia", "Columbia", "Zara")),
+            "Shoes": ("Shoes", ("Nike", "Adidas", "Puma", "New Balance", "Skechers")),
+        },
+    ),
+    "Home & Kitchen": (
+        0.15,
+        (10.0, 900.0),
+        55.0,
+        0.70,
+        0.40,
+        {
+            "Cookware": ("Pan Set", ("Le Creuset", "Tefal", "Calphalon", "Lodge")),
+            "Small Appliances": ("Blender", ("KitchenAid", "Cuisinart", "Ninja", "Instant Pot")),
+            "Furniture": ("Chair", ("IKEA", "Ashley", "Wayfair Basics")),
+            "Bedding": ("Duvet", ("Brooklinen", "Casper", "IKEA")),
+            "Vacuums": ("Vacuum", ("Dyson", "Shark", "iRobot", "Bissell")),
+        },
+    ),
+    "Sports & Outdoors": (
+        0.12,
+        (10.0, 1200.0),
+        50.0,
+        0.75,
+        0.38,
+        {
+            "Fitness": ("Dumbbell Set", ("Bowflex", "Nike", "Reebok")),
+            "Camping": ("Tent", ("Coleman", "Yeti", "Marmot")),
+            "Cycling": ("Bike", ("Trek", "Specialized", "Giant")),
+            "Team Sports": ("Ball", ("Wilson", "Spalding", "Adidas")),
+            "Wearables": ("Sports Watch", ("Garmin", "Polar", "Suunto")),
+        },
+    ),
+    "Beauty & Personal Care": (
+        0.10,
+        (4.0, 150.0),
+        20.0,
+        0.55,
+        0.55,
+        {
+            "Skincare": ("Moisturiser", ("Olay", "Neutrogena", "CeraVe")),
+            "Makeup": ("Lipstick", ("Maybelline", "L'Oreal", "MAC")),
+            "Hair Care": ("Shampoo", ("Pantene", "Dove", "Garnier")),
+            "Fragrance": ("Eau De Parfum", ("Chanel", "Dior", "Calvin Klein")),
+        },
+    ),
+    "Books": (
+        0.10,
+        (5.0, 80.0),
+        17.0,
+        0.40,
+        0.30,
+        {
+            "Fiction": ("Novel", ("Penguin", "HarperCollins", "Vintage")),
+            "Non-Fiction": ("Biography", ("Penguin", "Simon & Schuster", "Macmillan")),
+            "Children": ("Picture Book", ("Scholastic", "Usborne", "Puffin")),
+            "Cookbooks": ("Cookbook", ("Phaidon", "Ten Speed Press", "DK")),
+        },
+    ),
+    "Toys & Games": (
+        0.08,
+        (6.0, 300.0),
+        28.0,
+        0.60,
+        0.42,
+        {
+            "Board Games": ("Board Game", ("Hasbro", "Ravensburger", "Asmodee")),
+            "Building Sets": ("Building Set", ("LEGO", "Mega Bloks", "K'NEX")),
+            "Dolls": ("Doll", ("Mattel", "American Girl", "Barbie")),
+            "Puzzles": ("Puzzle", ("Ravensburger", "Buffalo Games", "Clementoni")),
+        },
+    ),
+    "Grocery": (
+        0.07,
+        (2.0, 60.0),
+        9.0,
+        0.50,
+        0.25,
+        {
+            "Coffee": ("Coffee Beans", ("Starbucks", "Lavazza", "Nespresso")),
+            "Snacks": ("Snack Box", ("Kellogg's", "PepsiCo", "Mondelez")),
+            "Beverages": ("Sparkling Water", ("Coca-Cola", "San Pellegrino", "LaCroix")),
+            "Pantry": ("Olive Oil", ("Barilla", "Kraft Heinz", "Bertolli")),
+        },
+    ),
 }
 
 CATEGORY_NAMES = list(CATEGORIES)
@@ -81,10 +134,24 @@ SUB_NAMES = [s for c in CATEGORIES.values() for s in c[5]]
 SUB_CATEGORY = [i for i, c in enumerate(CATEGORIES.values()) for _ in c[5]]
 SUB_NOUN = [n for c in CATEGORIES.values() for n, _ in c[5].values()]
 BRAND_NAMES = sorted({b for c in CATEGORIES.values() for _, bs in c[5].values() for b in bs})
-SUB_BRANDS = [[BRAND_NAMES.index(b) for b in bs]
-              for c in CATEGORIES.values() for _, bs in c[5].values()]
-MODEL_WORDS = ["Pro", "Air", "Max", "Lite", "Plus", "Ultra", "Mini", "Classic", "Sport",
-               "Eco", "Prime", "Elite", "Essential", "Signature", "Select"]
+SUB_BRANDS = [[BRAND_NAMES.index(b) for b in bs] for c in CATEGORIES.values() for _, bs in c[5].values()]
+MODEL_WORDS = [
+    "Pro",
+    "Air",
+    "Max",
+    "Lite",
+    "Plus",
+    "Ultra",
+    "Mini",
+    "Classic",
+    "Sport",
+    "Eco",
+    "Prime",
+    "Elite",
+    "Essential",
+    "Signature",
+    "Select",
+]
 MODEL_LETTERS = list("ABCDEFGHJKLMNPRSTVXZ")
 SUPPLIERS = 60
 
@@ -130,13 +197,11 @@ GEOGRAPHY: list[tuple[str, str, str, float]] = [
     ("Perth", "Western Australia", "Australia", 0.8),
 ]
 
-PAYMENT_METHODS = ["Credit Card", "Debit Card", "PayPal", "Apple Pay", "Bank Transfer",
-                   "Cash on Delivery"]
+PAYMENT_METHODS = ["Credit Card", "Debit Card", "PayPal", "Apple Pay", "Bank Transfer", "Cash on Delivery"]
 PAYMENT_WEIGHTS = [0.38, 0.22, 0.18, 0.10, 0.07, 0.05]
 AGE_GROUPS = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 AGE_WEIGHTS = [0.14, 0.27, 0.23, 0.17, 0.11, 0.08]
-EMAIL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com",
-                 "aol.com", "proton.me", "example.com"]
+EMAIL_DOMAINS = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "icloud.com", "aol.com", "proton.me", "example.com"]
 EMAIL_DOMAIN_WEIGHTS = [0.40, 0.15, 0.13, 0.10, 0.10, 0.04, 0.03, 0.05]
 
 ITEMS_PER_TRANSACTION = [0.32, 0.29, 0.18, 0.09, 0.05, 0.035, 0.02, 0.015]  # 1..8, mean 2.5

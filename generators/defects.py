@@ -4,20 +4,40 @@ Names are the pipeline's quarantine rule names. At most one defect per row; `dup
 marks a clean row that is written twice (the second copy is the defect).
 """
 
+from collections.abc import Callable
+
 import numpy as np
 
 from generators import render as r
 
 KINDS = {
-    "customers.csv": ["duplicate_row", "email_not_normalised", "invalid_email",
-                      "missing_required", "invalid_date", "future_date"],
+    "customers.csv": [
+        "duplicate_row",
+        "email_not_normalised",
+        "invalid_email",
+        "missing_required",
+        "invalid_date",
+        "future_date",
+    ],
     "products.csv": ["duplicate_row", "missing_required", "invalid_number", "negative_amount"],
-    "transactions.csv": ["duplicate_row", "missing_required", "invalid_date", "invalid_number",
-                         "future_date", "unknown_customer"],
-    "transaction_items.csv": ["duplicate_row", "missing_required", "invalid_number",
-                              "negative_amount", "quantity_not_positive",
-                              "discount_out_of_range", "line_total_mismatch",
-                              "unknown_product"],
+    "transactions.csv": [
+        "duplicate_row",
+        "missing_required",
+        "invalid_date",
+        "invalid_number",
+        "future_date",
+        "unknown_customer",
+    ],
+    "transaction_items.csv": [
+        "duplicate_row",
+        "missing_required",
+        "invalid_number",
+        "negative_amount",
+        "quantity_not_positive",
+        "discount_out_of_range",
+        "line_total_mismatch",
+        "unknown_product",
+    ],
 }
 # transaction defects that make the pipeline reject the items with it (rule parent_rejected)
 REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date"}
@@ -25,10 +45,13 @@ REJECTING = {"missing_required", "invalid_date", "invalid_number", "future_date"
 # transaction is late, it waits for its customer (and its lines wait for it), batch after batch.
 WAITING = {"unknown_customer"}
 BAD_DATES = ["2024-13-45", "31/12/2024", "yesterday", "2024-02-30"]
+# column -> (rows, texts) of the defect texts that replace those rows' values
+Edits = dict[int, tuple[list[int], list[str]]]
 
 
-def choose(rng: np.random.Generator, n: int, file: str, rate: float, hosts: np.ndarray,
-           dup_ok: np.ndarray, every_kind: bool) -> tuple[np.ndarray, np.ndarray]:
+def choose(
+    rng: np.random.Generator, n: int, file: str, rate: float, hosts: np.ndarray, dup_ok: np.ndarray, every_kind: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Kind per row (-1 = clean, else index into KINDS[file]) and the rows to duplicate.
 
     The number of defective rows is binomial(n, rate), so `rate` is the expected share of
@@ -44,8 +67,7 @@ def choose(rng: np.random.Generator, n: int, file: str, rate: float, hosts: np.n
         counts = np.maximum(counts, 1)
     labels = np.repeat(np.arange(1, len(kinds)), counts[1:])
     if every_kind:  # one of each kind first, so truncation to the hosts keeps every kind
-        labels = np.concatenate([np.arange(1, len(kinds)),
-                                 np.repeat(np.arange(1, len(kinds)), counts[1:] - 1)])
+        labels = np.concatenate([np.arange(1, len(kinds)), np.repeat(np.arange(1, len(kinds)), counts[1:] - 1)])
     host_idx = np.flatnonzero(hosts)
     chosen = rng.choice(host_idx, min(len(labels), len(host_idx)), replace=False)
     kind[chosen] = labels[: len(chosen)]
@@ -78,23 +100,24 @@ def bad_number(rng: np.random.Generator, cents: int) -> str:
     return [dollars(cents).replace(".", ","), "abc", "1.2.3", "N/A"][rng.integers(0, 4)]
 
 
-def _apply(fields: list[r.Field], edits: dict[int, tuple[list[int], list[str]]]) -> None:
+def _apply(fields: list[r.Field], edits: Edits) -> None:
     for col, (rows, texts) in edits.items():
         fields[col] = r.override(fields[col], np.array(rows, np.int64), texts)
 
 
-def _edit(edits: dict, col: int, row: int, text: str) -> None:
+def _edit(edits: Edits, col: int, row: int | np.integer, text: str) -> None:
     rows, texts = edits.setdefault(col, ([], []))
     rows.append(int(row))
     texts.append(text)
 
 
-def apply_customers(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray,
-                    email: callable, asof: int) -> None:
+def apply_customers(
+    rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray, email: Callable[[int], str], asof: int
+) -> None:
     names = KINDS["customers.csv"]
-    edits: dict = {}
+    edits: Edits = {}
     for i in np.flatnonzero(kind >= 0):
-        k, e = names[kind[i]], email(i)
+        k, e = names[kind[i]], email(int(i))
         if k == "email_not_normalised":
             variants = [e.upper(), e.title(), " " + e, e + "  ", " " + e.capitalize() + " "]
             _edit(edits, 3, i, variants[rng.integers(0, len(variants))])
@@ -107,14 +130,15 @@ def apply_customers(rng: np.random.Generator, fields: list[r.Field], kind: np.nd
         elif k == "invalid_date":
             _edit(edits, 5, i, BAD_DATES[rng.integers(0, len(BAD_DATES))])
         elif k == "future_date":
-            _edit(edits, 5, i, r.iso(asof + rng.integers(10, 61)))
+            _edit(edits, 5, i, r.iso(asof + int(rng.integers(10, 61))))
     _apply(fields, edits)
 
 
-def apply_products(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray,
-                   price: np.ndarray, cost: np.ndarray) -> None:
+def apply_products(
+    rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray, price: np.ndarray, cost: np.ndarray
+) -> None:
     names = KINDS["products.csv"]
-    edits: dict = {}
+    edits: Edits = {}
     for i in np.flatnonzero(kind >= 0):
         k = names[kind[i]]
         col = 4 if rng.random() < 0.6 else 5
@@ -128,10 +152,9 @@ def apply_products(rng: np.random.Generator, fields: list[r.Field], kind: np.nda
     _apply(fields, edits)
 
 
-def apply_transactions(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray,
-                       total: np.ndarray, asof: int) -> None:
+def apply_transactions(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray, total: np.ndarray, asof: int) -> None:
     names = KINDS["transactions.csv"]
-    edits: dict = {}
+    edits: Edits = {}
     for i in np.flatnonzero(kind >= 0):
         k = names[kind[i]]
         if k == "missing_required":
@@ -144,16 +167,15 @@ def apply_transactions(rng: np.random.Generator, fields: list[r.Field], kind: np
         elif k == "invalid_number":
             _edit(edits, 6, i, bad_number(rng, int(total[i])))
         elif k == "future_date":
-            _edit(edits, 2, i, r.iso(asof + rng.integers(10, 61)))
+            _edit(edits, 2, i, r.iso(asof + int(rng.integers(10, 61))))
         elif k == "unknown_customer":
             _edit(edits, 1, i, f"C9{rng.integers(0, 1_000_000):06d}")
     _apply(fields, edits)
 
 
-def apply_items(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray,
-                items: dict[str, np.ndarray]) -> None:
+def apply_items(rng: np.random.Generator, fields: list[r.Field], kind: np.ndarray, items: dict[str, np.ndarray]) -> None:
     names = KINDS["transaction_items.csv"]
-    edits: dict = {}
+    edits: Edits = {}
     for i in np.flatnonzero(kind >= 0):
         k = names[kind[i]]
         if k == "missing_required":

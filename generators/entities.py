@@ -5,6 +5,7 @@ state alone, so re-rendering an unchanged entity gives byte-identical output.
 """
 
 import re
+from collections.abc import Sequence
 
 import numpy as np
 from faker import Faker
@@ -39,8 +40,11 @@ def build_pools(seed: int) -> dict:
     geo = cat.GEOGRAPHY
     brands = cat.BRAND_NAMES
     return {
-        "first": first, "last": last, "streets": streets,
-        "first_p": r.make_pool(first), "last_p": r.make_pool(last),
+        "first": first,
+        "last": last,
+        "streets": streets,
+        "first_p": r.make_pool(first),
+        "last_p": r.make_pool(last),
         "first_lo": r.make_pool([re.sub(r"[^a-z]", "", s.lower()) for s in first]),
         "last_lo": r.make_pool([re.sub(r"[^a-z]", "", s.lower()) for s in last]),
         "street_raw": r.make_pool(streets, quote=False),
@@ -61,7 +65,7 @@ def build_pools(seed: int) -> dict:
     }
 
 
-def _p(weights: list[float]) -> np.ndarray:
+def _p(weights: Sequence[float]) -> np.ndarray:
     w = np.asarray(weights, float)
     return w / w.sum()
 
@@ -74,8 +78,7 @@ def _reserved(rng: np.random.Generator, n: int, share: float, minimum: int) -> n
     return mask
 
 
-def new_customers(rng: np.random.Generator, pools: dict, n: int, first_number: int,
-                  reg_low: int, reg_high: int) -> State:
+def new_customers(rng: np.random.Generator, pools: dict, n: int, first_number: int, reg_low: int, reg_high: int) -> State:
     never = _reserved(rng, n, NEVER_BUYER_SHARE, 6 if n >= 12 else 0)
     never |= rng.random(n) < (NEVER_BUYER_SHARE if n < 12 else 0.0)
     reg = rng.integers(reg_low, reg_high + 1, n)
@@ -84,8 +87,7 @@ def new_customers(rng: np.random.Generator, pools: dict, n: int, first_number: i
         reg[buyers[0]] = reg_low  # someone can always buy on the first day
     age = rng.choice(len(cat.AGE_GROUPS), n, p=_p(cat.AGE_WEIGHTS)).astype(np.int8)
     age[rng.random(n) < 0.03] = -1
-    phone = (rng.integers(201, 990, n) * 10_000_000 + rng.integers(200, 1000, n) * 10_000
-             + rng.integers(0, 10_000, n))
+    phone = rng.integers(201, 990, n) * 10_000_000 + rng.integers(200, 1000, n) * 10_000 + rng.integers(0, 10_000, n)
     phone_fmt = rng.choice(4, n, p=[0.4, 0.2, 0.2, 0.2]).astype(np.int8)
     phone_fmt[rng.random(n) < 0.04] = -1
     weight = rng.lognormal(0.0, 1.4, n) * ~never
@@ -107,17 +109,14 @@ def new_customers(rng: np.random.Generator, pools: dict, n: int, first_number: i
     }
 
 
-def new_products(rng: np.random.Generator, n: int, first_number: int,
-                 never_share: float = NEVER_SOLD_SHARE) -> State:
+def new_products(rng: np.random.Generator, n: int, first_number: int, never_share: float = NEVER_SOLD_SHARE) -> State:
     never = _reserved(rng, n, never_share, 4 if n >= 8 else 0)
     never |= rng.random(n) < (never_share if n < 8 else 0.0)
     shares = _p([c[0] for c in cat.CATEGORIES.values()])
     category = rng.choice(len(shares), n, p=shares)
     sub_of = [np.flatnonzero(np.array(cat.SUB_CATEGORY) == c) for c in range(len(shares))]
-    sub = np.array([sub_of[c][k % len(sub_of[c])]
-                    for c, k in zip(category, rng.integers(0, 1000, n))], np.int64)
-    brand = np.array([cat.SUB_BRANDS[s][k % len(cat.SUB_BRANDS[s])]
-                      for s, k in zip(sub, rng.integers(0, 1000, n))], np.int64)
+    sub = np.array([sub_of[c][k % len(sub_of[c])] for c, k in zip(category, rng.integers(0, 1000, n))], np.int64)
+    brand = np.array([cat.SUB_BRANDS[s][k % len(cat.SUB_BRANDS[s])] for s, k in zip(sub, rng.integers(0, 1000, n))], np.int64)
     price = draw_price(rng, category)
     return {
         "number": np.arange(first_number, first_number + n, dtype=np.int64),
@@ -169,8 +168,7 @@ def append(state: State, more: State) -> State:
     return {k: np.concatenate([v, more[k]]) for k, v in state.items()}
 
 
-def change_customers(rng: np.random.Generator, pools: dict, state: State,
-                     idx: np.ndarray) -> None:
+def change_customers(rng: np.random.Generator, pools: dict, state: State, idx: np.ndarray) -> None:
     """Move city, switch email or change age group for customers `idx` (in place)."""
     kind = rng.choice(3, len(idx), p=[0.5, 0.3, 0.2])
     n_geo = len(cat.GEOGRAPHY)
@@ -190,8 +188,11 @@ def change_products(rng: np.random.Generator, state: State, idx: np.ndarray) -> 
     """New price (and cost) or a new sub-category within the category (in place)."""
     for i in idx:
         c = int(state["category"][i])
-        others = [s for s, sc in enumerate(cat.SUB_CATEGORY)  # where the brand also sells
-                  if sc == c and s != state["sub"][i] and state["brand"][i] in cat.SUB_BRANDS[s]]
+        others = [
+            s
+            for s, sc in enumerate(cat.SUB_CATEGORY)  # where the brand also sells
+            if sc == c and s != state["sub"][i] and state["brand"][i] in cat.SUB_BRANDS[s]
+        ]
         if rng.random() < 0.3 and others:
             state["sub"][i] = others[rng.integers(0, len(others))]
             continue
@@ -207,9 +208,14 @@ def change_products(rng: np.random.Generator, state: State, idx: np.ndarray) -> 
 def customer_fields(pools: dict, s: State) -> list[r.Field]:
     n = len(s["number"])
     sep = pools["email_sep"][s["email_sep"]][:, None]
-    email = [r.pick(pools["first_lo"], s["first"]), (sep, s["email_sep"][:, None] < 2),
-             r.pick(pools["last_lo"], s["last"]), r.number(s["number"]), r.const("@", n),
-             r.pick(pools["domain"], s["domain"])]
+    email = [
+        r.pick(pools["first_lo"], s["first"]),
+        (sep, s["email_sep"][:, None] < 2),
+        r.pick(pools["last_lo"], s["last"]),
+        r.number(s["number"]),
+        r.const("@", n),
+        r.pick(pools["domain"], s["domain"]),
+    ]
     age_idx = np.maximum(s["age"], 0)
     age_mat, age_mask = r.pick(pools["age"], age_idx)
     return [
@@ -249,9 +255,16 @@ def phones(number: np.ndarray, fmt: np.ndarray) -> r.Piece:
 def product_fields(pools: dict, s: State) -> list[r.Field]:
     n = len(s["number"])
     space = r.const(" ", n)
-    name = [r.pick(pools["brand"], s["brand"]), space, r.pick(pools["noun"], s["sub"]), space,
-            r.pick(pools["model_word"], s["word"]), space, r.pick(pools["letter"], s["letter"]),
-            r.number(s["model"])]
+    name = [
+        r.pick(pools["brand"], s["brand"]),
+        space,
+        r.pick(pools["noun"], s["sub"]),
+        space,
+        r.pick(pools["model_word"], s["word"]),
+        space,
+        r.pick(pools["letter"], s["letter"]),
+        r.number(s["model"]),
+    ]
     return [
         r.ident("P", s["number"], 7),
         name,

@@ -24,10 +24,8 @@ def _table(strings: list[bytes], width: int) -> np.ndarray:
 
 
 _DIGITS4 = _table([b"%04d" % i for i in range(10000)], 4).copy().view(np.uint32).ravel()
-_TIMES = _table([b"%02d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60)
-                 for s in range(86400)], 8).copy().view(np.uint64).ravel()
-_DATES = _table([(_DATE_FIRST + timedelta(days=i)).isoformat().encode()
-                 for i in range(_DATE_COUNT)], 10)
+_TIMES = _table([b"%02d:%02d:%02d" % (s // 3600, s // 60 % 60, s % 60) for s in range(86400)], 8).copy().view(np.uint64).ravel()
+_DATES = _table([(_DATE_FIRST + timedelta(days=i)).isoformat().encode() for i in range(_DATE_COUNT)], 10)
 _POW10 = 10 ** np.arange(1, 19, dtype=np.int64)
 
 
@@ -71,7 +69,7 @@ def digits(values: np.ndarray, width: int) -> np.ndarray:
     for g in range(groups - 1, -1, -1):
         out[:, g] = _DIGITS4[v % 10000]
         v = v // 10000
-    return out.view(np.uint8).reshape(len(out), groups * 4)[:, groups * 4 - width:]
+    return out.view(np.uint8).reshape(len(out), groups * 4)[:, groups * 4 - width :]
 
 
 def ident(prefix: str, values: np.ndarray, width: int) -> Field:

@@ -27,9 +27,14 @@ COMPARED_SCHEMAS = ("production", "warehouse")
 
 
 def compared_tables(db: Database) -> list[str]:
-    tables = [f"{schema}.{table}" for schema, table in db.query(
-        "SELECT table_schema, table_name FROM information_schema.tables "
-        "WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE' ORDER BY 1, 2", (list(COMPARED_SCHEMAS),))]
+    tables = [
+        f"{schema}.{table}"
+        for schema, table in db.query(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema = ANY(%s) AND table_type = 'BASE TABLE' ORDER BY 1, 2",
+            (list(COMPARED_SCHEMAS),),
+        )
+    ]
     return [*tables, "pipeline.rejected_rows", "pipeline.reconciliation"]
 
 
@@ -38,7 +43,9 @@ def content(db: Database, table: str) -> dict:
     schema, name = table.split(".")
     columns = db.query(
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position", (schema, name))
+        "WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+        (schema, name),
+    )
     kept = [(c, t) for c, t in columns if c not in RUN_TIME_COLUMNS and t not in RUN_TIME_TYPES]
     listed = ", ".join(f'"{c}"' for c, _ in kept)
     numeric = [c for c, t in kept if t in ("numeric", "integer", "bigint", "smallint")]
@@ -72,30 +79,48 @@ def test_big_tables_are_distributed_and_small_ones_replicated(citus, tmp_path):
         run_ok(db, data)
         result = run_ok(db, data, "status")
         assert "Citus" in result.stdout and "2 workers" in result.stdout, result.stdout
-        layout = dict(db.query(
-            "SELECT logicalrelid::regclass::text, CASE WHEN partmethod = 'h' THEN 'distributed on ' || "
-            "column_to_column_name(logicalrelid, partkey) WHEN repmodel = 't' THEN 'reference' ELSE 'local' END "
-            "FROM pg_dist_partition"))
+        layout = dict(
+            db.query(
+                "SELECT logicalrelid::regclass::text, CASE WHEN partmethod = 'h' THEN 'distributed on ' || "
+                "column_to_column_name(logicalrelid, partkey) WHEN repmodel = 't' THEN 'reference' ELSE 'local' END "
+                "FROM pg_dist_partition"
+            )
+        )
         assert layout == {
             "production.transactions": "distributed on transaction_id",
             "production.transaction_items": "distributed on transaction_id",
             "warehouse.fact_sales": "distributed on transaction_id",
-            **{t: "reference" for t in (
-                "production.countries", "production.states", "production.cities", "production.categories",
-                "production.sub_categories", "production.brands", "production.suppliers",
-                "production.payment_methods", "production.customers", "production.customers_history",
-                "production.products", "production.products_history", "warehouse.dim_date",
-                "warehouse.dim_customers", "warehouse.dim_products", "warehouse.dim_payment_methods")},
+            **{
+                t: "reference"
+                for t in (
+                    "production.countries",
+                    "production.states",
+                    "production.cities",
+                    "production.categories",
+                    "production.sub_categories",
+                    "production.brands",
+                    "production.suppliers",
+                    "production.payment_methods",
+                    "production.customers",
+                    "production.customers_history",
+                    "production.products",
+                    "production.products_history",
+                    "warehouse.dim_date",
+                    "warehouse.dim_customers",
+                    "warehouse.dim_products",
+                    "warehouse.dim_payment_methods",
+                )
+            },
             # one row per day stays on the coordinator; Citus lists it because of its foreign
             # key to the reference table dim_date
             "warehouse.agg_daily_sales": "local",
         }
         # Co-located: an order's lines and facts live in the shards of the order.
-        assert db.scalar(
-            "SELECT count(DISTINCT colocationid) FROM pg_dist_partition WHERE partmethod = 'h'") == 1
+        assert db.scalar("SELECT count(DISTINCT colocationid) FROM pg_dist_partition WHERE partmethod = 'h'") == 1
         # The planned layout is one SQL view a DBA can read, and the cluster follows it.
-        planned = dict(db.query(
-            "SELECT table_name, method || coalesce(' on ' || distribution_column, '') FROM pipeline.distribution_plan"))
+        planned = dict(
+            db.query("SELECT table_name, method || coalesce(' on ' || distribution_column, '') FROM pipeline.distribution_plan")
+        )
         assert planned == {t: how for t, how in layout.items() if how != "local"}
 
 
@@ -117,7 +142,8 @@ def test_citus_gives_exactly_what_one_postgresql_gives(default_server, citus, tm
         assert list(actual) == list(expected)
         for table in expected:
             assert actual[table] == expected[table], f"{table} differs between PostgreSQL and Citus: " + difference(
-                expected[table], actual[table])
+                expected[table], actual[table]
+            )
 
         # A full refresh and a reload on the cluster change nothing.
         run_ok(cluster, feed, "run", "--full-refresh")
@@ -125,7 +151,8 @@ def test_citus_gives_exactly_what_one_postgresql_gives(default_server, citus, tm
         again = database_content(cluster)
         for table in expected:
             assert again[table] == expected[table], f"{table} changed after a full refresh and a reload: " + difference(
-                expected[table], again[table])
+                expected[table], again[table]
+            )
 
 
 def test_an_empty_transaction_id_is_quarantined_on_citus_too(citus, tmp_path: Path):
@@ -143,6 +170,6 @@ def test_an_empty_transaction_id_is_quarantined_on_citus_too(citus, tmp_path: Pa
     with fresh_database(citus) as db:
         run_ok(db, data)
         assert db.query(
-            "SELECT source_file, line_number, rule_name FROM pipeline.rejected_rows WHERE raw_row ->> 'item_id' = %s",
-            (item_id,)) == [("transaction_items.csv", 2, "missing_required")]
+            "SELECT source_file, line_number, rule_name FROM pipeline.rejected_rows WHERE raw_row ->> 'item_id' = %s", (item_id,)
+        ) == [("transaction_items.csv", 2, "missing_required")]
         assert db.scalar("SELECT count(*) FROM warehouse.fact_sales WHERE item_id = %s", (item_id,)) == 0

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 import pipeline_orchestrator as orchestrator
@@ -28,7 +29,8 @@ def test_every_sql_file_opens_with_the_header_block():
 
 def test_file_names_give_a_unique_run_order():
     names = [p.name for p in sql_files()]
-    assert all(re.fullmatch(r"\d{3}_(create|copy|load|merge|build|check|verify|grant|reset|upgrade|select)_[a-z0-9_]+\.sql", n) for n in names), names
+    verbs = "create|copy|load|merge|build|check|verify|grant|reset|upgrade|select"
+    assert all(re.fullmatch(rf"\d{{3}}_({verbs})_[a-z0-9_]+\.sql", n) for n in names), names
     numbers = [n[:3] for n in names]
     assert len(numbers) == len(set(numbers)), "three-digit prefixes must be unique across the tree"
     for folder in (ROOT / "sql").iterdir():
@@ -36,9 +38,11 @@ def test_file_names_give_a_unique_run_order():
             assert all(p.name[0] == folder.name[0] for p in folder.glob("*.sql")), folder
 
 
+@pytest.mark.slow
 def test_sqlfluff_lint_is_clean():
-    result = subprocess.run([sys.executable, "-m", "sqlfluff", "lint", "sql/", "--processes", "2"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sqlfluff", "lint", "sql/", "--processes", "2"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-4000:]
 
 

@@ -39,8 +39,14 @@ from dashboards.connection_files import ConnectionTarget, write_connection_files
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 )
 DASHBOARD_SQL = ROOT / "sql" / "50_dashboard"
 HOSTILE_NAME = '<script>alert(1)</script>"onmouseover=alert(2) x="'
@@ -51,7 +57,8 @@ FACT_COLUMNS_NOT_TO_USE = ("batch_id", "created_at", "updated_at", "transaction_
 
 needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
-    reason="/usr/bin/chromium is not installed (apt-get install -y chromium): the browser checks are skipped")
+    reason="/usr/bin/chromium is not installed (apt-get install -y chromium): the browser checks are skipped",
+)
 
 
 # --------------------------------------------------------------------------- a small DOM
@@ -70,8 +77,7 @@ class Node:
     def all(self, tag: str | None = None, **attrs: str) -> list[Node]:
         found = []
         for child in self.children:
-            if (tag is None or child.tag == tag) and all(
-                    child.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items()):
+            if (tag is None or child.tag == tag) and all(child.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items()):
                 found.append(child)
             found.extend(child.all(tag, **attrs))
         return found
@@ -163,7 +169,10 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:
         return subprocess.run(
             [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-            check=False, capture_output=True, text=True, timeout=120,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
 
 
@@ -179,8 +188,7 @@ def browser_dom(path: Path, fragment: str = "", width: int = 1440) -> Node:
 
 def bars(tree: Node, name: str) -> list[tuple[str, str]]:
     (chart,) = tree.all("div", data_chart=name)
-    return [(row.attrs["data-label"], row.attrs["data-value"]) for row in chart.all("div")
-            if row.has_class("bar-row")]
+    return [(row.attrs["data-label"], row.attrs["data-value"]) for row in chart.all("div") if row.has_class("bar-row")]
 
 
 def table_rows(tree: Node, name: str) -> list[list[str]]:
@@ -246,8 +254,9 @@ def test_a_missing_or_failing_query_is_reported_with_its_file(wdb, tmp_path: Pat
     conn = psycopg2.connect(wdb.url)
     try:
         with pytest.raises(DashboardError, match=r"sql/50_dashboard/530_select_top_products\.sql"):
-            build_dashboard(conn, tmp_path / "x.html", queries={k: v for k, v in queries.items()
-                                                                 if k != "530_select_top_products"})
+            build_dashboard(
+                conn, tmp_path / "x.html", queries={k: v for k, v in queries.items() if k != "530_select_top_products"}
+            )
         broken = {**queries, "510_select_category_sales": "SELECT no_such_column FROM analytics.discount_impact"}
         with pytest.raises(DashboardError, match=r"510_select_category_sales\.sql: column \"no_such_column\""):
             build_dashboard(conn, tmp_path / "x.html", queries=broken)
@@ -267,8 +276,7 @@ def test_a_warehouse_without_sales_still_gets_a_page(wdb, tmp_path: Path) -> Non
         with conn.cursor() as cur:
             cur.execute("DELETE FROM warehouse.fact_sales")
             cur.execute("DELETE FROM warehouse.agg_daily_sales")
-            tree = parse(build_dashboard(conn, tmp_path / "empty.html", queries=dashboard_queries())
-                         .read_text(encoding="utf-8"))
+            tree = parse(build_dashboard(conn, tmp_path / "empty.html", queries=dashboard_queries()).read_text(encoding="utf-8"))
     finally:
         conn.rollback()
         conn.close()
@@ -301,19 +309,18 @@ def test_page_is_self_contained(html: str) -> None:
 def test_bar_charts_equal_the_views(wdb, dom: Node) -> None:
     expected = {
         "revenue_by_category": "SELECT category, sum(net_revenue) FROM analytics.revenue_by_category_month "
-                               "GROUP BY 1 ORDER BY 2 DESC, 1",
+        "GROUP BY 1 ORDER BY 2 DESC, 1",
         "weekday_weekend": "SELECT day_type, revenue_per_day FROM analytics.weekday_vs_weekend ORDER BY 1",
         "repeat_orders": "SELECT 'First-day orders', sum(first_order_revenue) FROM analytics.repeat_customer_revenue "
-                         "UNION ALL SELECT 'Repeat orders', sum(repeat_revenue) FROM analytics.repeat_customer_revenue",
+        "UNION ALL SELECT 'Repeat orders', sum(repeat_revenue) FROM analytics.repeat_customer_revenue",
         "rfm_segment_customers": "SELECT rfm_segment, count(*) FROM analytics.customer_rfm GROUP BY 1 ORDER BY 2 DESC, 1",
-        "rfm_segment_revenue": "SELECT rfm_segment, sum(net_revenue) FROM analytics.customer_rfm "
-                               "GROUP BY 1 ORDER BY 2 DESC, 1",
+        "rfm_segment_revenue": "SELECT rfm_segment, sum(net_revenue) FROM analytics.customer_rfm GROUP BY 1 ORDER BY 2 DESC, 1",
         "top_products": "SELECT product_name || ' (' || product_id || ')', net_revenue "
-                        "FROM analytics.product_performance ORDER BY revenue_rank, product_id LIMIT 10",
+        "FROM analytics.product_performance ORDER BY revenue_rank, product_id LIMIT 10",
         "revenue_by_country": "SELECT coalesce(country, '(unknown)'), sum(net_revenue) FROM analytics.revenue_by_geography "
-                              "GROUP BY country ORDER BY 2 DESC, country NULLS LAST",
+        "GROUP BY country ORDER BY 2 DESC, country NULLS LAST",
         "quarantine_by_rule": "SELECT rule_name || ' (' || source_file || ')', count(*) FROM pipeline.rejected_rows "
-                              "GROUP BY source_file, rule_name ORDER BY 2 DESC, source_file, rule_name",
+        "GROUP BY source_file, rule_name ORDER BY 2 DESC, source_file, rule_name",
     }
     for name, sql in expected.items():
         want = [tuple(r) for r in expected_rows(wdb, sql)]
@@ -324,34 +331,120 @@ def test_bar_charts_equal_the_views(wdb, dom: Node) -> None:
 def test_tables_equal_the_views(wdb, dom: Node) -> None:
     expected = {
         "weekday_weekend": "SELECT day_type, days_with_sales, orders_per_day, net_revenue, average_order_value, "
-                           "revenue_share_pct FROM analytics.weekday_vs_weekend ORDER BY day_type",
+        "revenue_share_pct FROM analytics.weekday_vs_weekend ORDER BY day_type",
         "rfm_segments": "SELECT rfm_segment, count(*), sum(net_revenue), "
-                        "round(100 * sum(net_revenue) / sum(sum(net_revenue)) OVER (), 2), "
-                        "round(avg(recency_days), 1), round(avg(frequency), 1) FROM analytics.customer_rfm "
-                        "GROUP BY rfm_segment ORDER BY 3 DESC, 1",
+        "round(100 * sum(net_revenue) / sum(sum(net_revenue)) OVER (), 2), "
+        "round(avg(recency_days), 1), round(avg(frequency), 1) FROM analytics.customer_rfm "
+        "GROUP BY rfm_segment ORDER BY 3 DESC, 1",
         "top_products": "SELECT revenue_rank, product_name, product_id, category, units, net_revenue, profit_amount, "
-                        "margin_pct FROM analytics.product_performance ORDER BY revenue_rank, product_id LIMIT 10",
+        "margin_pct FROM analytics.product_performance ORDER BY revenue_rank, product_id LIMIT 10",
         "payment_methods": "SELECT payment_method_name, orders, customers, net_revenue, average_order_value, "
-                           "revenue_share_pct FROM analytics.payment_method_summary "
-                           "ORDER BY net_revenue DESC, payment_method_name",
+        "revenue_share_pct FROM analytics.payment_method_summary "
+        "ORDER BY net_revenue DESC, payment_method_name",
         "discount_bands": "SELECT discount_band, items, discount_amount, net_revenue, effective_discount_pct, margin_pct "
-                          "FROM analytics.discount_impact ORDER BY band_order",
+        "FROM analytics.discount_impact ORDER BY band_order",
         "runs": "SELECT run_id, status, started_at, round(extract(EPOCH FROM finished_at - started_at), 1), command, "
-                "coalesce(error_message, '—') FROM pipeline.runs ORDER BY run_id DESC LIMIT 10",
-        "batches": "SELECT batch_id, as_of_date, status, run_id FROM pipeline.batches "
-                   "ORDER BY as_of_date DESC LIMIT 10",
+        "coalesce(error_message, '—') FROM pipeline.runs ORDER BY run_id DESC LIMIT 10",
+        "batches": "SELECT batch_id, as_of_date, status, run_id FROM pipeline.batches ORDER BY as_of_date DESC LIMIT 10",
         "quality_checks": "SELECT DISTINCT ON (check_name) check_name, severity, failing_rows, "
-                          "CASE WHEN failing_rows = 0 THEN 'pass' WHEN severity = 'error' THEN 'fail' ELSE 'warn' END, "
-                          "run_id FROM pipeline.quality_results ORDER BY check_name, run_id DESC",
+        "CASE WHEN failing_rows = 0 THEN 'pass' WHEN severity = 'error' THEN 'fail' ELSE 'warn' END, "
+        "run_id FROM pipeline.quality_results ORDER BY check_name, run_id DESC",
         "reconciliation": "SELECT batch_id, source_file, raw_rows, waiting_in, inserted, updated, duplicates, superseded, "
-                          "quarantined, waiting_out, CASE WHEN is_balanced THEN 'balanced' ELSE 'NOT balanced' END "
-                          "FROM pipeline.reconciliation WHERE batch_id IN (SELECT DISTINCT batch_id FROM "
-                          "pipeline.reconciliation ORDER BY 1 DESC LIMIT 10) ORDER BY batch_id DESC, source_file",
+        "quarantined, waiting_out, CASE WHEN is_balanced THEN 'balanced' ELSE 'NOT balanced' END "
+        "FROM pipeline.reconciliation WHERE batch_id IN (SELECT DISTINCT batch_id FROM "
+        "pipeline.reconciliation ORDER BY 1 DESC LIMIT 10) ORDER BY batch_id DESC, source_file",
     }
     for name, sql in expected.items():
         want = expected_rows(wdb, sql)
         assert want, f"{name}: the test data has no rows for it"
         assert table_rows(dom, name) == want, name
+
+
+def bar_texts(tree: Node, name: str) -> dict[str, str]:
+    """The text shown beside each bar of a chart, by its label."""
+    (chart,) = tree.all("div", data_chart=name)
+    return {
+        row.attrs["data-label"]: [s for s in row.all("span") if s.has_class("bar-value")][0].text()
+        for row in chart.all("div")
+        if row.has_class("bar-row")
+    }
+
+
+ORDERS_IN_BAR_TEXT = {
+    "repeat_orders": "SELECT 'First-day orders', sum(orders - repeat_orders) FROM analytics.repeat_customer_revenue "
+    "UNION ALL SELECT 'Repeat orders', sum(repeat_orders) FROM analytics.repeat_customer_revenue",
+    "revenue_by_country": "SELECT coalesce(country, '(unknown)'), sum(orders) FROM analytics.revenue_by_geography "
+    "GROUP BY country",
+}
+# The panels whose queries aggregate per customer version before they count customers or
+# orders, each as the views give it (rows as the page shows them).
+PER_CUSTOMER_PANELS = {
+    "repeat_orders": "SELECT 'First-day orders', sum(first_order_revenue) FROM analytics.repeat_customer_revenue "
+    "UNION ALL SELECT 'Repeat orders', sum(repeat_revenue) FROM analytics.repeat_customer_revenue",
+    "revenue_by_country": "SELECT coalesce(country, '(unknown)'), sum(net_revenue) FROM analytics.revenue_by_geography "
+    "GROUP BY country ORDER BY 2 DESC, country NULLS LAST",
+    "rfm_segments": "SELECT rfm_segment, count(*), sum(net_revenue), "
+    "round(100 * sum(net_revenue) / sum(sum(net_revenue)) OVER (), 2), "
+    "round(avg(recency_days), 1), round(avg(frequency), 1) FROM analytics.customer_rfm "
+    "GROUP BY rfm_segment ORDER BY 3 DESC, 1",
+    "payment_methods": "SELECT payment_method_name, orders, customers, net_revenue, average_order_value, "
+    "revenue_share_pct FROM analytics.payment_method_summary "
+    "ORDER BY net_revenue DESC, payment_method_name",
+}
+
+
+def test_order_counts_beside_the_bars_equal_the_views(wdb, dom: Node) -> None:
+    for name, sql in ORDERS_IN_BAR_TEXT.items():
+        want = {label: f"{int(orders):,} orders" for label, orders in wdb.query(sql)}
+        shown = bar_texts(dom, name)
+        assert sorted(shown) == sorted(want), name
+        for label, text in shown.items():
+            assert text.endswith(want[label]), (name, label, text)
+
+
+def test_customers_with_several_versions_count_once_with_their_first_day_over_all_versions(wdb, tmp_path: Path) -> None:
+    """The busiest customer's first day moves to a new version of the customer (in another country):
+    first-day orders, RFM, countries and payment methods still equal the views."""
+    conn = psycopg2.connect(wdb.url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "SELECT f.customer_key, min(f.date_key) FROM warehouse.fact_sales AS f "
+                "GROUP BY f.customer_key ORDER BY count(DISTINCT f.date_key) DESC, 1 LIMIT 1"
+            )
+            old_key, first_day = cur.fetchone()
+            cur.execute(
+                "INSERT INTO warehouse.dim_customers SELECT (SELECT max(customer_key) + 1 FROM "
+                "warehouse.dim_customers), customer_id, first_name, last_name, full_name, email, phone, "
+                "registration_date, city, state, 'Elsewhere', age_group, customer_segment, "
+                "DATE '1800-01-01', DATE '1800-01-02', false, batch_id FROM warehouse.dim_customers "
+                "WHERE customer_key = %s RETURNING customer_key",
+                (old_key,),
+            )
+            (new_key,) = cur.fetchone()
+            cur.execute(
+                "UPDATE warehouse.fact_sales SET customer_key = %s WHERE customer_key = %s AND date_key = %s",
+                (new_key, old_key, first_day),
+            )
+            assert cur.rowcount > 0
+            tree = parse(
+                build_dashboard(conn, tmp_path / "versions.html", queries=dashboard_queries()).read_text(encoding="utf-8")
+            )
+            expected = {}
+            for name, sql in {**PER_CUSTOMER_PANELS, **{f"{k} orders": v for k, v in ORDERS_IN_BAR_TEXT.items()}}.items():
+                cur.execute(sql)
+                expected[name] = [[as_text(v) for v in row] for row in cur.fetchall()]
+    finally:
+        conn.rollback()
+        conn.close()
+    assert "Elsewhere" in [label for label, _ in bars(tree, "revenue_by_country")]
+    for name in ("repeat_orders", "revenue_by_country"):
+        assert bars(tree, name) == [tuple(r) for r in expected[name]], name
+        shown = bar_texts(tree, name)
+        for label, orders in expected[f"{name} orders"]:
+            assert shown[label].endswith(f"{int(Decimal(orders)):,} orders"), (name, label, shown[label])
+    for name in ("rfm_segments", "payment_methods"):
+        assert table_rows(tree, name) == expected[name], name
 
 
 def test_time_charts_equal_the_views_for_every_category(wdb, dom: Node) -> None:
@@ -362,16 +455,21 @@ def test_time_charts_equal_the_views_for_every_category(wdb, dom: Node) -> None:
     for category in ["", *categories]:
         where = "" if category == "" else "WHERE category = %s"
         params = () if category == "" else (category,)
-        days = (expected_rows(wdb, "SELECT sales_date, net_revenue FROM warehouse.agg_daily_sales ORDER BY 1")
-                if category == "" else
-                expected_rows(wdb, f"SELECT sales_date, net_revenue FROM analytics.daily_category_sales {where} "
-                              "ORDER BY 1", params))
+        days = (
+            expected_rows(wdb, "SELECT sales_date, net_revenue FROM warehouse.agg_daily_sales ORDER BY 1")
+            if category == ""
+            else expected_rows(
+                wdb, f"SELECT sales_date, net_revenue FROM analytics.daily_category_sales {where} ORDER BY 1", params
+            )
+        )
         points = [[c.attrs["data-date"], c.attrs["data-value"]] for c in daily[category].all("circle")]
         assert points == days, f"daily series {category!r}"
-        months = expected_rows(wdb, "SELECT month_start_date, sum(net_revenue) FROM analytics.revenue_by_category_month "
-                                    f"{where} GROUP BY 1 ORDER BY 1", params)
-        columns = [[r.attrs["data-month"], r.attrs["data-value"]] for r in monthly[category].all("rect")
-                   if r.has_class("column")]
+        months = expected_rows(
+            wdb,
+            f"SELECT month_start_date, sum(net_revenue) FROM analytics.revenue_by_category_month {where} GROUP BY 1 ORDER BY 1",
+            params,
+        )
+        columns = [[r.attrs["data-month"], r.attrs["data-value"]] for r in monthly[category].all("rect") if r.has_class("column")]
         assert columns == months, f"monthly series {category!r}"
 
 
@@ -384,8 +482,9 @@ def test_rfm_panel_shows_the_views_segments_and_customer_count(wdb, dom: Node) -
 
 
 def test_money_is_shown_in_the_configured_currency(wdb, small_data, tmp_path: Path, dom: Node) -> None:
-    top = wdb.query("SELECT category, sum(net_revenue) FROM analytics.revenue_by_category_month "
-                    "GROUP BY 1 ORDER BY 2 DESC LIMIT 1")[0]
+    top = wdb.query(
+        "SELECT category, sum(net_revenue) FROM analytics.revenue_by_category_month GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )[0]
     (row,) = [r for r in dom.all("div") if r.has_class("bar-row") and r.attrs.get("data-label") == top[0]]
     whole = top[1].quantize(Decimal(1), rounding=ROUND_HALF_UP)
     assert row.all("span")[-1].text().startswith(f"${whole:,}")
@@ -448,16 +547,18 @@ def test_nothing_is_partial_when_the_batches_cover_the_last_month(wdb, dom: Node
 
 
 @pytest.mark.parametrize("as_of_is_last_sales_day", (True, False))
-def test_the_as_of_day_and_an_uncovered_month_are_marked_partial(wdb, tmp_path: Path,
-                                                                 as_of_is_last_sales_day: bool) -> None:
+def test_the_as_of_day_and_an_uncovered_month_are_marked_partial(wdb, tmp_path: Path, as_of_is_last_sales_day: bool) -> None:
     last_day = wdb.scalar("SELECT max(sales_date) FROM warehouse.agg_daily_sales")
     as_of = last_day if as_of_is_last_sales_day else month_end(last_day)
     conn = psycopg2.connect(wdb.url)
     try:
         with conn.cursor() as cur:
             # As if the latest batch had been cut on as_of (the batches keep their order).
-            cur.execute("UPDATE pipeline.batches SET as_of_date = as_of_date - "
-                        "((SELECT max(as_of_date) FROM pipeline.batches) - %s::date)", (as_of,))
+            cur.execute(
+                "UPDATE pipeline.batches SET as_of_date = as_of_date - "
+                "((SELECT max(as_of_date) FROM pipeline.batches) - %s::date)",
+                (as_of,),
+            )
             path = build_dashboard(conn, tmp_path / "partial.html", queries=dashboard_queries())
     finally:
         conn.rollback()
@@ -488,11 +589,17 @@ def test_hostile_text_is_escaped_never_markup(wdb, tmp_path: Path) -> None:
     conn = psycopg2.connect(wdb.url)
     try:
         with conn.cursor() as cur:
-            cur.execute("UPDATE warehouse.dim_products SET product_name = %s WHERE product_id = "
-                        "(SELECT product_id FROM analytics.product_performance ORDER BY revenue_rank, product_id "
-                        "LIMIT 1)", (HOSTILE_NAME,))
-            cur.execute("UPDATE warehouse.dim_products SET category = %s WHERE category = "
-                        "(SELECT category FROM warehouse.dim_products ORDER BY category LIMIT 1)", (HOSTILE_CATEGORY,))
+            cur.execute(
+                "UPDATE warehouse.dim_products SET product_name = %s WHERE product_id = "
+                "(SELECT product_id FROM analytics.product_performance ORDER BY revenue_rank, product_id "
+                "LIMIT 1)",
+                (HOSTILE_NAME,),
+            )
+            cur.execute(
+                "UPDATE warehouse.dim_products SET category = %s WHERE category = "
+                "(SELECT category FROM warehouse.dim_products ORDER BY category LIMIT 1)",
+                (HOSTILE_CATEGORY,),
+            )
             path = build_dashboard(conn, tmp_path / "hostile.html", queries=dashboard_queries())
     finally:
         conn.rollback()
@@ -527,18 +634,25 @@ def kpi_expected(db, start: date, end: date, category: str | None) -> dict[str, 
         "JOIN warehouse.dim_date AS d ON f.date_key = d.date_key "
         "JOIN warehouse.dim_products AS p ON f.product_key = p.product_key "
         "WHERE d.full_date BETWEEN %s AND %s AND (%s::text IS NULL OR p.category = %s)",
-        (start, end, category, category))[0]
+        (start, end, category, category),
+    )[0]
     cents = Decimal("0.01")
     aov = (revenue / orders).quantize(cents, rounding=ROUND_HALF_UP) if orders else None
-    return {"net_revenue": revenue.quantize(cents), "orders": orders, "units": units,
-            "average_order_value": aov, "profit_amount": profit.quantize(cents)}
+    return {
+        "net_revenue": revenue.quantize(cents),
+        "orders": orders,
+        "units": units,
+        "average_order_value": aov,
+        "profit_amount": profit.quantize(cents),
+    }
 
 
 def change_pct(now, before) -> str:
     if now is None or not before:
         return ""
-    return str((Decimal(100) * (Decimal(now) - Decimal(before)) / Decimal(before)).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return str(
+        (Decimal(100) * (Decimal(now) - Decimal(before)) / Decimal(before)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    )
 
 
 def assert_kpis(tree: Node, db, start: date, end: date, category: str | None, comparable: bool) -> None:
@@ -577,8 +691,9 @@ def test_kpi_period_rule() -> None:
 
 @needs_chromium
 def test_date_and_category_filters_change_the_kpis_to_the_exact_figures(wdb, page_path: Path) -> None:
-    category = wdb.scalar("SELECT category FROM analytics.revenue_by_category_month GROUP BY 1 "
-                          "ORDER BY sum(net_revenue) DESC LIMIT 1")
+    category = wdb.scalar(
+        "SELECT category FROM analytics.revenue_by_category_month GROUP BY 1 ORDER BY sum(net_revenue) DESC LIMIT 1"
+    )
     start, end = date(2024, 6, 1), date(2024, 8, 31)
     tree = browser_dom(page_path, urlencode({"from": start, "to": end, "category": category}))
     assert_kpis(tree, wdb, start, end, category, comparable=True)
@@ -586,8 +701,11 @@ def test_date_and_category_filters_change_the_kpis_to_the_exact_figures(wdb, pag
     assert visible == [category, category], "the daily and monthly charts show the chosen category"
     selected = [r.attrs["data-label"] for r in tree.all("div") if r.has_class("bar-row") and r.has_class("selected")]
     assert selected == [category]
-    outside = [r.attrs["data-month"] for r in tree.all("rect") if r.has_class("outside")
-               and r.attrs.get("data-month", "")[:7] in ("2024-05", "2024-06", "2024-09")]
+    outside = [
+        r.attrs["data-month"]
+        for r in tree.all("rect")
+        if r.has_class("outside") and r.attrs.get("data-month", "")[:7] in ("2024-05", "2024-06", "2024-09")
+    ]
     assert sorted(set(outside)) == ["2024-05-01", "2024-09-01"]
 
 
@@ -641,6 +759,7 @@ window.addEventListener("load", function () {
 """
 
 
+@pytest.mark.slow
 @needs_chromium
 @pytest.mark.parametrize("width", (1440, 1024))
 def test_no_label_is_cut_off_or_overlapping_in_chromium(html: str, tmp_path: Path, width: int) -> None:
@@ -651,11 +770,17 @@ def test_no_label_is_cut_off_or_overlapping_in_chromium(html: str, tmp_path: Pat
     assert json.loads(report.text()) == []
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_screenshot_in_headless_chromium(page_path: Path, tmp_path: Path) -> None:
     screenshot = tmp_path / "dashboard.png"
-    shot = chromium(f"--screenshot={screenshot}", "--window-size=1440,2400", "--hide-scrollbars",
-                    "--virtual-time-budget=5000", page_path.resolve().as_uri())
+    shot = chromium(
+        f"--screenshot={screenshot}",
+        "--window-size=1440,2400",
+        "--hide-scrollbars",
+        "--virtual-time-budget=5000",
+        page_path.resolve().as_uri(),
+    )
     assert shot.returncode == 0, shot.stderr[-2000:]
     png = screenshot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1440
@@ -670,7 +795,8 @@ def test_committed_connection_files_match_the_docker_compose_defaults(tmp_path: 
         committed = ROOT / "dashboards" / path.name
         assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
             f"{committed} is stale: run python -c 'from dashboards.connection_files import "
-            "write_connection_files; write_connection_files()'")
+            "write_connection_files; write_connection_files()'"
+        )
 
 
 def test_connection_files_for_another_target_store_no_password(tmp_path: Path) -> None:
@@ -684,7 +810,11 @@ def test_connection_files_for_another_target_store_no_password(tmp_path: Path) -
         if path.suffix == ".tds":
             (conn,) = [c for c in ET.parse(path).getroot().iter("connection") if c.get("class") == "postgres"]
             assert (conn.get("server"), conn.get("port"), conn.get("dbname"), conn.get("username")) == (
-                "127.0.0.1", "55432", "shop", "analyst")
+                "127.0.0.1",
+                "55432",
+                "shop",
+                "analyst",
+            )
 
 
 def test_pbids_is_a_power_bi_postgresql_source_naming_the_tables() -> None:
@@ -717,11 +847,20 @@ def test_tds_is_the_star_schema_with_a_join_per_dimension() -> None:
     (postgres,) = [c for c in root.iter("connection") if c.get("class") == "postgres"]
     attrs = postgres.attrib
     assert (attrs["server"], attrs["port"], attrs["dbname"], attrs["schema"], attrs["username"]) == (
-        "localhost", "5432", "ecommerce", "warehouse", "bi_reader")
+        "localhost",
+        "5432",
+        "ecommerce",
+        "warehouse",
+        "bi_reader",
+    )
     assert "password" not in attrs
     tables, clauses = joins(path)
-    dimensions = {"dim_date": "date_key", "dim_customers": "customer_key", "dim_products": "product_key",
-                  "dim_payment_methods": "payment_method_key"}
+    dimensions = {
+        "dim_date": "date_key",
+        "dim_customers": "customer_key",
+        "dim_products": "product_key",
+        "dim_payment_methods": "payment_method_key",
+    }
     assert tables == {f"[warehouse].[{t}]" for t in ("fact_sales", *dimensions)}
     assert clauses == {(f"[fact_sales].[{key}]", f"[{dim}].[{key}]") for dim, key in dimensions.items()}
     daily_tables, daily_clauses = joins(ROOT / "dashboards" / "warehouse_daily.tds")

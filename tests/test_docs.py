@@ -46,8 +46,15 @@ def test_data_dictionary_is_not_stale(db, small_data, sql_files, docs_queries, t
         conn.close()
     assert f"{tmp_path.name}/data_dictionary.md: written" in lines
     fresh = (tmp_path / "data_dictionary.md").read_text(encoding="utf-8")
-    for table in ("warehouse.dim_date", "warehouse.fact_sales", "production.customers", "analytics.customer_rfm",
-                  "pipeline.rejected_rows", "pipeline.reconciliation", "pipeline.quality_results"):
+    for table in (
+        "warehouse.dim_date",
+        "warehouse.fact_sales",
+        "production.customers",
+        "analytics.customer_rfm",
+        "pipeline.rejected_rows",
+        "pipeline.reconciliation",
+        "pipeline.quality_results",
+    ):
         assert f"### {table}\n" in fresh
     assert "pipeline.check_scope_start()" in fresh
     assert "### staging." not in fresh
@@ -57,8 +64,7 @@ def test_data_dictionary_is_not_stale(db, small_data, sql_files, docs_queries, t
 
 def test_data_dictionary_documents_every_warehouse_table() -> None:
     text = (DOCS / "data_dictionary.md").read_text(encoding="utf-8")
-    for table in ("dim_date", "dim_customers", "dim_products", "dim_payment_methods", "fact_sales",
-                  "agg_daily_sales"):
+    for table in ("dim_date", "dim_customers", "dim_products", "dim_payment_methods", "fact_sales", "agg_daily_sales"):
         assert f"### warehouse.{table}" in text
     assert "(no comment)" not in text, "an object has no COMMENT ON: add one in its CREATE file"
 
@@ -71,7 +77,8 @@ def test_sql_headers_declare_exactly_the_tables_the_sql_references(sql_files) ->
     assert problems == {}, (
         "SQL headers disagree with the SQL (undeclared: referenced but not in target:/reads:; "
         "not_referenced: declared but never referenced):\n"
-        + "\n".join(f"  {rel}: {problem}" for rel, problem in problems.items()))
+        + "\n".join(f"  {rel}: {problem}" for rel, problem in problems.items())
+    )
 
 
 def test_lineage_parser_reads_code_not_comments_or_strings() -> None:
@@ -89,18 +96,23 @@ def test_lineage_parser_reads_code_not_comments_or_strings() -> None:
 def test_header_parser_joins_continuation_lines() -> None:
     header = build_docs.parse_header(
         "-- =====\n-- target:      warehouse.fact_sales\n-- reads:       production.a, production.b,\n"
-        "--              warehouse.dim_date\n-- rerunnable:  yes\n-- =====\nSELECT 1;\n")
+        "--              warehouse.dim_date\n-- rerunnable:  yes\n-- =====\nSELECT 1;\n"
+    )
     assert build_docs.declared_names(header["reads"]) == {"production.a", "production.b", "warehouse.dim_date"}
 
 
 def test_lineage_shows_query_folders_as_readers() -> None:
     header = "-- =====\n-- target:      (none: read-only)\n-- reads:       warehouse.fact_sales\n-- =====\n"
-    files = build_docs.analyse([
-        ("sql/30_warehouse/360_merge_fact_sales.sql",
-         "-- =====\n-- target:      warehouse.fact_sales\n-- reads:       staging.fact_sales_rows\n-- =====\n"
-         "INSERT INTO warehouse.fact_sales SELECT * FROM staging.fact_sales_rows;\n"),
-        ("sql/50_dashboard/500_select_kpis.sql", header + "SELECT sum(net_amount) FROM warehouse.fact_sales;\n"),
-    ])
+    files = build_docs.analyse(
+        [
+            (
+                "sql/30_warehouse/360_merge_fact_sales.sql",
+                "-- =====\n-- target:      warehouse.fact_sales\n-- reads:       staging.fact_sales_rows\n-- =====\n"
+                "INSERT INTO warehouse.fact_sales SELECT * FROM staging.fact_sales_rows;\n",
+            ),
+            ("sql/50_dashboard/500_select_kpis.sql", header + "SELECT sum(net_amount) FROM warehouse.fact_sales;\n"),
+        ]
+    )
     assert build_docs.header_disagreements(files) == {}
     lineage = build_docs.build_lineage(files)
     assert "    staging_fact_sales_rows --> warehouse_fact_sales\n" in lineage
@@ -120,7 +132,8 @@ def test_build_docs_without_a_database_writes_only_the_lineage(sql_files, docs_q
 def test_lineage_is_up_to_date(sql_files) -> None:
     committed = (DOCS / "lineage.md").read_text(encoding="utf-8")
     assert committed == build_docs.build_lineage(build_docs.analyse(sql_files)), (
-        "docs/lineage.md is stale: run python pipeline_orchestrator.py docs --lineage")
+        "docs/lineage.md is stale: run python pipeline_orchestrator.py docs --lineage"
+    )
     assert "```mermaid" in committed
 
 
@@ -128,10 +141,8 @@ def test_docs_package_is_a_library_of_the_orchestrator() -> None:
     """docs/ is called by the orchestrator: it never imports it, renders Jinja or edits sys.path."""
     for path in sorted(DOCS.glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                    for alias in node.names}
-        imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom) and node.module}
+        imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not imported & {"pipeline_orchestrator", "jinja2"}, path
         assert "sys.path" not in path.read_text(encoding="utf-8"), path
 

@@ -43,21 +43,18 @@ def manifest(folder: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def clean(tmp_path_factory) -> list[Path]:
-    return generate(tmp_path_factory.mktemp("clean"), scale=0.2, seed=7, batches=4,
-                    defect_rate=0.0)
+    return generate(tmp_path_factory.mktemp("clean"), scale=0.2, seed=7, batches=4, defect_rate=0.0)
 
 
 @pytest.fixture(scope="module")
 def dirty(tmp_path_factory) -> list[Path]:
-    return generate(tmp_path_factory.mktemp("dirty"), scale=0.1, seed=11, batches=4,
-                    defect_rate=0.05)
+    return generate(tmp_path_factory.mktemp("dirty"), scale=0.1, seed=11, batches=4, defect_rate=0.05)
 
 
 @pytest.fixture(scope="module")
 def every(tmp_path_factory) -> list[Path]:
     """Scale 3: daily files with enough rows that may carry a defect for each kind."""
-    return generate(tmp_path_factory.mktemp("every"), scale=3, seed=11, batches=4,
-                    defect_rate=0.02, every_defect=True)
+    return generate(tmp_path_factory.mktemp("every"), scale=3, seed=11, batches=4, defect_rate=0.02, every_defect=True)
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +65,17 @@ def scale_one(tmp_path_factory) -> list[Path]:
 @pytest.fixture(scope="module")
 def default_set(tmp_path_factory) -> list[Path]:
     """What the pipeline's `run` generates when data/raw is empty."""
-    return generate(tmp_path_factory.mktemp("default"), scale=1, seed=42, batches=3,
-                    defect_rate=0.01)
+    return generate(tmp_path_factory.mktemp("default"), scale=1, seed=42, batches=3, defect_rate=0.01)
 
 
 def digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_bytes_other_seed_differs(tmp_path):
     def snapshot(root: Path) -> dict[str, bytes]:
-        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-                if p.is_file()}
+        return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
     for name, seed in (("a", 3), ("b", 3), ("c", 4)):
         generate(tmp_path / name, scale=0.05, seed=seed, batches=3, defect_rate=0.05)
@@ -159,8 +154,7 @@ def test_referential_integrity_and_arithmetic_on_clean_data(clean):
     waiting = 0
     for item in items.values():
         assert item["product_id"] in products
-        exact = (int(item["quantity"]) * Decimal(item["unit_price"])
-                 * (1 - Decimal(item["discount_percentage"]) / 100))
+        exact = int(item["quantity"]) * Decimal(item["unit_price"]) * (1 - Decimal(item["discount_percentage"]) / 100)
         assert Decimal(item["line_total"]) == exact.quantize(Decimal("0.01"), ROUND_HALF_UP)
         sums[item["transaction_id"]] += Decimal(item["line_total"])
         waiting += item["transaction_id"] not in txns
@@ -177,8 +171,7 @@ def test_referential_integrity_and_arithmetic_on_clean_data(clean):
 def _classify(file: str, row: dict, asof: str, customers: set, products: set) -> str | None:
     def bad_date(text: str) -> bool:
         try:
-            return not re.fullmatch(r"\d{4}-\d\d-\d\d", text) or not datetime.strptime(
-                text, "%Y-%m-%d")
+            return not re.fullmatch(r"\d{4}-\d\d-\d\d", text) or not datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
             return True
 
@@ -186,8 +179,7 @@ def _classify(file: str, row: dict, asof: str, customers: set, products: set) ->
         return not re.fullmatch(r"-?\d+\.\d\d", text)
 
     if file == "customers.csv":
-        if any(row[c] == "" for c in ("customer_id", "first_name", "last_name", "email",
-                                      "registration_date")):
+        if any(row[c] == "" for c in ("customer_id", "first_name", "last_name", "email", "registration_date")):
             return "missing_required"
         if row["email"] != row["email"].strip().lower():
             return "email_not_normalised"
@@ -205,8 +197,7 @@ def _classify(file: str, row: dict, asof: str, customers: set, products: set) ->
     if file == "transactions.csv":
         if row["customer_id"] == "" or row["transaction_date"] == "":
             return "missing_required"
-        if bad_date(row["transaction_date"]) or not re.fullmatch(
-                r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d", row["transaction_time"]):
+        if bad_date(row["transaction_date"]) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d:[0-5]\d", row["transaction_time"]):
             return "invalid_date"
         if bad_money(row["total_amount"]):
             return "invalid_number"
@@ -215,8 +206,7 @@ def _classify(file: str, row: dict, asof: str, customers: set, products: set) ->
         return "unknown_customer" if row["customer_id"] not in customers else None
     if row["product_id"] == "" or row["quantity"] == "":
         return "missing_required"
-    if (not re.fullmatch(r"-?\d+", row["quantity"]) or bad_money(row["unit_price"])
-            or bad_money(row["line_total"])):
+    if not re.fullmatch(r"-?\d+", row["quantity"]) or bad_money(row["unit_price"]) or bad_money(row["line_total"]):
         return "invalid_number"
     if Decimal(row["unit_price"]) < 0:
         return "negative_amount"
@@ -224,8 +214,7 @@ def _classify(file: str, row: dict, asof: str, customers: set, products: set) ->
         return "quantity_not_positive"
     if not 0 <= int(row["discount_percentage"]) <= 100:
         return "discount_out_of_range"
-    expected = (int(row["quantity"]) * Decimal(row["unit_price"])
-                * (100 - int(row["discount_percentage"])) / 100)
+    expected = int(row["quantity"]) * Decimal(row["unit_price"]) * (100 - int(row["discount_percentage"])) / 100
     if abs(Decimal(row["line_total"]) - expected) > Decimal("0.01"):
         return "line_total_mismatch"
     return "unknown_product" if row["product_id"] not in products else None
@@ -270,8 +259,7 @@ def test_every_defect_puts_each_kind_in_every_file_of_every_batch(every):
 
 
 def test_every_defect_at_rate_zero_gives_exactly_one_row_of_each_kind(tmp_path):
-    for folder in generate(tmp_path, scale=3, seed=11, batches=3, defect_rate=0.0,
-                           every_defect=True):
+    for folder in generate(tmp_path, scale=3, seed=11, batches=3, defect_rate=0.0, every_defect=True):
         files = manifest(folder)["files"]
         for file, kinds in KINDS.items():
             assert files[file]["defects"] == dict.fromkeys(kinds, 1), (folder.name, file)
@@ -302,8 +290,7 @@ def test_clean_data_has_no_defects(clean):
 
 
 def test_later_batches_change_earlier_customers_and_products(clean):
-    first = {f: {r[f"{f[:-5].rstrip('s')}_id"]: r for r in read(clean[0], f)}
-             for f in ("customers.csv", "products.csv")}
+    first = {f: {r[f"{f[:-5].rstrip('s')}_id"]: r for r in read(clean[0], f)} for f in ("customers.csv", "products.csv")}
     for folder in clean[1:]:
         meta = manifest(folder)
         for file in ("customers.csv", "products.csv"):
@@ -329,8 +316,7 @@ def test_redeliveries_are_byte_identical_to_earlier_rows(clean):
 
 
 def test_late_items_and_corrections(clean):
-    per_batch = [({r["transaction_id"]: r for r in read(f, "transactions.csv")},
-                  read(f, "transaction_items.csv")) for f in clean]
+    per_batch = [({r["transaction_id"]: r for r in read(f, "transactions.csv")}, read(f, "transaction_items.csv")) for f in clean]
     item_seen: dict[str, dict] = {}
     held_back = []
     for k, (txns, items) in enumerate(per_batch):
@@ -338,22 +324,22 @@ def test_late_items_and_corrections(clean):
         late = meta["late"]["transaction_items.csv"]
         before = per_batch[k - 1][0] if k else {}
         after = per_batch[k + 1][0] if k + 1 < len(per_batch) else {}
-        orphans = [i for i in items if i["transaction_id"] not in txns  # not re-delivered:
-                   and item_seen.get(i["item_id"]) != i]
-        assert sum(i["transaction_id"] in before for i in orphans) == (
-            late["parent_in_earlier_batch"])
+        orphans = [
+            i
+            for i in items
+            if i["transaction_id"] not in txns  # not re-delivered:
+            and item_seen.get(i["item_id"]) != i
+        ]
+        assert sum(i["transaction_id"] in before for i in orphans) == (late["parent_in_earlier_batch"])
         waiting = [i for i in orphans if i["transaction_id"] not in before]
         assert len(waiting) == late["waiting_for_parent"]
         # held back for the next batch even by the last one: a feed does not know what follows
-        assert sum(i["transaction_id"] in after for i in waiting) == (
-            len(waiting) if after else 0)
+        assert sum(i["transaction_id"] in after for i in waiting) == (len(waiting) if after else 0)
         held = meta["late"]["transactions.csv"]["items_in_next_batch"]
         if k + 1 < len(clean):  # one item held back per such transaction
-            assert held == manifest(clean[k + 1])["late"]["transaction_items.csv"][
-                "parent_in_earlier_batch"]
+            assert held == manifest(clean[k + 1])["late"]["transaction_items.csv"]["parent_in_earlier_batch"]
         held_back.append(held + len(waiting))
-        corrected = [i for i in items if i["item_id"] in item_seen
-                     and i["quantity"] != item_seen[i["item_id"]]["quantity"]]
+        corrected = [i for i in items if i["item_id"] in item_seen and i["quantity"] != item_seen[i["item_id"]]["quantity"]]
         assert len(corrected) == meta["corrections"]["transaction_items.csv"]
         assert (len(corrected) >= 1) == (k >= 1)
         for i in corrected:
@@ -363,6 +349,7 @@ def test_late_items_and_corrections(clean):
     assert held_back[-1] >= 1, held_back  # the last batch holds rows back too
 
 
+@pytest.mark.slow
 def test_more_batches_append_days_and_never_rewrite_a_batch(tmp_path):
     three = generate(tmp_path / "a", scale=0.05, seed=5, batches=3, defect_rate=0.05)
     before = digests(tmp_path / "a")
@@ -382,11 +369,13 @@ def test_a_folder_of_another_data_set_is_refused_and_left_alone(tmp_path):
     same = {"scale": 0.05, "seed": 5, "batches": 3, "defect_rate": 0.05}
     generate(tmp_path, **{**same, "batches": 2})
     before = digests(tmp_path)
-    for other, what in (({"seed": 6}, "seed 5 there, 6 now"),
-                        ({"scale": 0.1}, "scale 0.05 there, 0.1 now"),
-                        ({"defect_rate": 0.0}, "defect_rate 0.05 there, 0.0 now"),
-                        ({"every_defect": True}, "every_defect False there, True now"),
-                        ({"first_batch": date(2024, 12, 30)}, "batch_index 0 there, 1 now")):
+    for other, what in (
+        ({"seed": 6}, "seed 5 there, 6 now"),
+        ({"scale": 0.1}, "scale 0.05 there, 0.1 now"),
+        ({"defect_rate": 0.0}, "defect_rate 0.05 there, 0.0 now"),
+        ({"every_defect": True}, "every_defect False there, True now"),
+        ({"first_batch": date(2024, 12, 30)}, "batch_index 0 there, 1 now"),
+    ):
         with pytest.raises(FileExistsError) as refused:
             generate(tmp_path, **{**same, **other})
         message = str(refused.value)
@@ -395,8 +384,9 @@ def test_a_folder_of_another_data_set_is_refused_and_left_alone(tmp_path):
         assert digests(tmp_path) == before  # nothing written, not even the third batch
     meta = tmp_path / "2024-12-31" / "_manifest.json"
     meta.write_text(meta.read_text().replace('"generator_version": 3,', ""))
-    with pytest.raises(FileExistsError, match="generator_version missing there, 3 now, "
-                                              "written by another version of the generator"):
+    with pytest.raises(
+        FileExistsError, match="generator_version missing there, 3 now, written by another version of the generator"
+    ):
         generate(tmp_path, **same)
     (tmp_path / "2024-12-31" / "_manifest.json").unlink()
     with pytest.raises(FileExistsError, match="has no readable _manifest.json"):
@@ -419,8 +409,7 @@ def test_no_order_before_its_customers_registration(default_set):
             if re.fullmatch(r"\d{4}-\d\d-\d\d", row["registration_date"]):
                 registered.setdefault(row["customer_id"], set()).add(row["registration_date"])
         orders += read(folder, "transactions.csv")
-    dated = [t for t in orders if re.fullmatch(r"\d{4}-\d\d-\d\d", t["transaction_date"])
-             and t["customer_id"] in registered]
+    dated = [t for t in orders if re.fullmatch(r"\d{4}-\d\d-\d\d", t["transaction_date"]) and t["customer_id"] in registered]
     assert len(dated) > 10_000
     assert [t for t in dated if t["transaction_date"] < max(registered[t["customer_id"]])] == []
 
@@ -450,19 +439,17 @@ def test_distributions_are_realistic(scale_one):
     assert months["12"] > 1.3 * months["02"]
 
 
+@pytest.mark.slow
 def test_cli_help_and_run(tmp_path):
     run = [sys.executable, "-m", "generators"]
-    assert "--defect-rate" in subprocess.run(run + ["--help"], capture_output=True, text=True,
-                                             check=True).stdout
-    subprocess.run(run + ["--scale", "0.02", "--batches", "2", "--out", str(tmp_path)],
-                   check=True, capture_output=True)
+    assert "--defect-rate" in subprocess.run(run + ["--help"], capture_output=True, text=True, check=True).stdout
+    subprocess.run(run + ["--scale", "0.02", "--batches", "2", "--out", str(tmp_path)], check=True, capture_output=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-12-31", "2025-01-01"]
     assert not manifest(tmp_path / "2024-12-31")["every_defect"]
-    refused = subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path)],
-                             capture_output=True, text=True)
+    refused = subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path)], capture_output=True, text=True)
     assert refused.returncode == 1 and refused.stdout == ""
-    assert refused.stderr.startswith(f"error: {tmp_path / '2024-12-31'} holds a batch of "
-                                     "another data set (every_defect False there, True now)")
-    subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path / "e")],
-                   check=True, capture_output=True)
+    assert refused.stderr.startswith(
+        f"error: {tmp_path / '2024-12-31'} holds a batch of another data set (every_defect False there, True now)"
+    )
+    subprocess.run(run + ["--scale", "0.02", "--every-defect", "--out", str(tmp_path / "e")], check=True, capture_output=True)
     assert manifest(tmp_path / "e" / "2024-12-31")["every_defect"]

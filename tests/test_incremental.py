@@ -15,7 +15,7 @@ from conftest import ROOT, fresh_database, run_cli, run_ok, warehouse_fingerprin
 
 import generators
 
-pytestmark = pytest.mark.every_server
+pytestmark = [pytest.mark.slow, pytest.mark.every_server]
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +41,9 @@ def test_one_by_one_equals_all_at_once_equals_full_refresh(db, second_db, ten_ba
         run_ok(db, feed)
     one_by_one = warehouse_fingerprint(db)
     assert db.query("SELECT count(*), bool_and(status = 'complete') FROM pipeline.batches") == [(10, True)]
-    assert len(one_by_one["dim_customers"]) > db.scalar("SELECT count(*) FROM production.customers"), \
+    assert len(one_by_one["dim_customers"]) > db.scalar("SELECT count(*) FROM production.customers"), (
         "the batches carry changes: some customers must have several versions"
+    )
 
     # ...equal the same ten loaded in one run...
     run_ok(second_db, ten_batches)
@@ -93,10 +94,10 @@ def test_killed_in_the_middle_of_the_warehouse_stage_then_rerun(db, second_db, s
     sql_copy = tmp_path / "sql"
     shutil.copytree(ROOT / "sql", sql_copy)
     (sql_copy / "30_warehouse" / "365_load_pause.sql").write_text("SELECT pg_sleep(30);\n")
-    env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(small_data),
-           "PIPELINE_SQL_DIR": str(sql_copy)}
-    process = subprocess.Popen([sys.executable, str(ROOT / "pipeline_orchestrator.py")], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(small_data), "PIPELINE_SQL_DIR": str(sql_copy)}
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "pipeline_orchestrator.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(600):
             if db.scalar("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%'"):
@@ -115,8 +116,9 @@ def test_killed_in_the_middle_of_the_warehouse_stage_then_rerun(db, second_db, s
             break
         time.sleep(0.1)
     assert db.query("SELECT status FROM pipeline.runs") == [("running",)]
-    assert db.query("SELECT batch_id, status FROM pipeline.batches") == [(sorted(p.name for p in small_data.iterdir())[0],
-                                                                          "produced")]
+    assert db.query("SELECT batch_id, status FROM pipeline.batches") == [
+        (sorted(p.name for p in small_data.iterdir())[0], "produced")
+    ]
 
     result = run_ok(db, small_data)
     assert "marked 1 interrupted run(s) as abandoned" in result.stdout
@@ -134,8 +136,7 @@ def test_a_daily_run_checks_what_it_changed_and_quality_alone_checks_everything(
     run_ok(db, feed)
     # Damage an old day behind the pipeline's back (updated_at untouched).
     first_day = db.scalar("SELECT min(date_key) FROM warehouse.agg_daily_sales")
-    db.execute("UPDATE warehouse.agg_daily_sales SET net_revenue = net_revenue + 0.01 WHERE date_key = %s",
-               (first_day,))
+    db.execute("UPDATE warehouse.agg_daily_sales SET net_revenue = net_revenue + 0.01 WHERE date_key = %s", (first_day,))
 
     # The next daily run audits the rows it changed: fast, and blind to that old day...
     shutil.copytree(folders[2], feed / folders[2].name)

@@ -60,19 +60,16 @@ def rows_after(db: Database, check: str, *corruption: str) -> list[tuple]:
 @pytest.mark.parametrize("path", CHECKS, ids=[p.stem for p in CHECKS])
 def test_every_check_passes_on_the_clean_run(clean_db, path):
     assert rows_after(clean_db, path.stem) == []
-    assert clean_db.query(
-        "SELECT severity, failing_rows FROM pipeline.quality_results WHERE check_name = %s", (path.stem,)
-    ) == [("warn" if "severity:    warn" in path.read_text() else "error", 0)]
+    assert clean_db.query("SELECT severity, failing_rows FROM pipeline.quality_results WHERE check_name = %s", (path.stem,)) == [
+        ("warn" if "severity:    warn" in path.read_text() else "error", 0)
+    ]
 
 
 def test_clean_run_exercised_quarantine_waiting_and_versions(clean_db):
     """The clean data set is not trivially clean: the checks above saw every case."""
-    assert clean_db.scalar("SELECT count(*) > 0 FROM pipeline.rejected_rows "
-                           "WHERE source_file = 'transaction_items.csv'") is True
-    assert clean_db.scalar("SELECT count(DISTINCT customer_id) > 0 FROM warehouse.dim_customers "
-                           "WHERE NOT is_current") is True
-    assert clean_db.scalar("SELECT count(DISTINCT product_id) > 0 FROM warehouse.dim_products "
-                           "WHERE NOT is_current") is True
+    assert clean_db.scalar("SELECT count(*) > 0 FROM pipeline.rejected_rows WHERE source_file = 'transaction_items.csv'") is True
+    assert clean_db.scalar("SELECT count(DISTINCT customer_id) > 0 FROM warehouse.dim_customers WHERE NOT is_current") is True
+    assert clean_db.scalar("SELECT count(DISTINCT product_id) > 0 FROM warehouse.dim_products WHERE NOT is_current") is True
 
 
 # ----------------------------------------------------------------------------- 910
@@ -84,35 +81,41 @@ def changed_customer(db: Database) -> tuple[str, int, int, date]:
         "SELECT d1.customer_id, d1.customer_key, d2.customer_key, d2.valid_from "
         "FROM warehouse.dim_customers AS d1 INNER JOIN warehouse.dim_customers AS d2 "
         "ON d1.customer_id = d2.customer_id AND d1.valid_to = d2.valid_from "
-        "WHERE d1.valid_from = '1900-01-01' ORDER BY d1.customer_id LIMIT 1")[0]
+        "WHERE d1.valid_from = '1900-01-01' ORDER BY d1.customer_id LIMIT 1"
+    )[0]
 
 
 def test_intervals_overlap_detected(clean_db):
     customer_id, _, second_key, _ = changed_customer(clean_db)
-    rows = rows_after(clean_db, "910", f"UPDATE warehouse.dim_customers SET valid_from = valid_from - 1 "
-                                      f"WHERE customer_key = {second_key}")
+    rows = rows_after(
+        clean_db, "910", f"UPDATE warehouse.dim_customers SET valid_from = valid_from - 1 WHERE customer_key = {second_key}"
+    )
     assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [
-        ("dim_customers", customer_id, second_key, "overlaps the previous version")]
+        ("dim_customers", customer_id, second_key, "overlaps the previous version")
+    ]
 
 
 def test_intervals_gap_detected(clean_db):
     customer_id, first_key, second_key, changed = changed_customer(clean_db)
-    rows = rows_after(clean_db, "910", f"UPDATE warehouse.dim_customers SET valid_to = valid_to - 1 "
-                                      f"WHERE customer_key = {first_key}")
+    rows = rows_after(
+        clean_db, "910", f"UPDATE warehouse.dim_customers SET valid_to = valid_to - 1 WHERE customer_key = {first_key}"
+    )
     assert [(r[0], r[1], r[2], r[6], r[-1]) for r in rows] == [
-        ("dim_customers", customer_id, second_key, date.fromordinal(changed.toordinal() - 1),
-         "gap after the previous version")]
+        ("dim_customers", customer_id, second_key, date.fromordinal(changed.toordinal() - 1), "gap after the previous version")
+    ]
 
 
 def test_intervals_bad_ends_and_current_flag_detected(clean_db):
     (first_product, first_key), (last_product, last_key) = clean_db.query(
         "SELECT product_id, min(product_key) FROM warehouse.dim_products GROUP BY product_id "
-        "HAVING count(*) = 1 ORDER BY product_id LIMIT 2")
+        "HAVING count(*) = 1 ORDER BY product_id LIMIT 2"
+    )
     customer_id, customer_key = clean_db.query(
-        "SELECT customer_id, customer_key FROM warehouse.dim_customers WHERE is_current "
-        "ORDER BY customer_id LIMIT 1")[0]
+        "SELECT customer_id, customer_key FROM warehouse.dim_customers WHERE is_current ORDER BY customer_id LIMIT 1"
+    )[0]
     rows = rows_after(
-        clean_db, "910",
+        clean_db,
+        "910",
         f"UPDATE warehouse.dim_products SET valid_from = '2000-01-01' WHERE product_key = {first_key}",
         f"UPDATE warehouse.dim_products SET valid_to = '2030-01-01' WHERE product_key = {last_key}",
         f"UPDATE warehouse.dim_customers SET is_current = false WHERE customer_key = {customer_key}",
@@ -135,21 +138,22 @@ def fact_of_changed_customer(db: Database) -> tuple[str, int, int, date]:
         "INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key "
         "INNER JOIN warehouse.dim_customers AS other "
         "ON dc.customer_id = other.customer_id AND dc.customer_key != other.customer_key "
-        "ORDER BY f.item_id, other.customer_key LIMIT 1")[0]
+        "ORDER BY f.item_id, other.customer_key LIMIT 1"
+    )[0]
 
 
 def line_of(db: Database, item_id: str) -> tuple[date, Decimal]:
     return db.query(
         "SELECT t.transaction_date, ti.line_total FROM production.transaction_items AS ti "
         "INNER JOIN production.transactions AS t ON ti.transaction_id = t.transaction_id WHERE ti.item_id = %s",
-        (item_id,))[0]
+        (item_id,),
+    )[0]
 
 
 def test_fact_pointing_at_the_wrong_customer_version_detected(clean_db):
     item_id, _right_key, wrong_key, sales_date = fact_of_changed_customer(clean_db)
     _day, amount = line_of(clean_db, item_id)
-    rows = rows_after(clean_db, "920",
-                      f"UPDATE warehouse.fact_sales SET customer_key = {wrong_key} WHERE item_id = '{item_id}'")
+    rows = rows_after(clean_db, "920", f"UPDATE warehouse.fact_sales SET customer_key = {wrong_key} WHERE item_id = '{item_id}'")
     assert rows == [(item_id, "customer version not valid on the order date", sales_date, amount, amount)]
 
 
@@ -158,12 +162,11 @@ def test_fact_pointing_at_another_customers_version_detected(clean_db):
         "SELECT f.item_id, dc.customer_id, dd.full_date FROM warehouse.fact_sales AS f "
         "INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key "
         "INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key "
-        "ORDER BY f.item_id LIMIT 1")[0]
-    wrong_key = clean_db.scalar(
-        "SELECT min(customer_key) FROM warehouse.dim_customers WHERE customer_id != %s", (customer_id,))
+        "ORDER BY f.item_id LIMIT 1"
+    )[0]
+    wrong_key = clean_db.scalar("SELECT min(customer_key) FROM warehouse.dim_customers WHERE customer_id != %s", (customer_id,))
     _day, amount = line_of(clean_db, item_id)
-    rows = rows_after(clean_db, "920",
-                      f"UPDATE warehouse.fact_sales SET customer_key = {wrong_key} WHERE item_id = '{item_id}'")
+    rows = rows_after(clean_db, "920", f"UPDATE warehouse.fact_sales SET customer_key = {wrong_key} WHERE item_id = '{item_id}'")
     assert rows == [(item_id, "customer version of another customer", sales_date, amount, amount)]
 
 
@@ -172,12 +175,11 @@ def test_fact_pointing_at_another_products_version_detected(clean_db):
         "SELECT f.item_id, dp.product_id, dd.full_date FROM warehouse.fact_sales AS f "
         "INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key "
         "INNER JOIN warehouse.dim_products AS dp ON f.product_key = dp.product_key "
-        "ORDER BY f.item_id LIMIT 1")[0]
-    wrong_key = clean_db.scalar(
-        "SELECT min(product_key) FROM warehouse.dim_products WHERE product_id != %s", (product_id,))
+        "ORDER BY f.item_id LIMIT 1"
+    )[0]
+    wrong_key = clean_db.scalar("SELECT min(product_key) FROM warehouse.dim_products WHERE product_id != %s", (product_id,))
     _day, amount = line_of(clean_db, item_id)
-    rows = rows_after(clean_db, "920",
-                      f"UPDATE warehouse.fact_sales SET product_key = {wrong_key} WHERE item_id = '{item_id}'")
+    rows = rows_after(clean_db, "920", f"UPDATE warehouse.fact_sales SET product_key = {wrong_key} WHERE item_id = '{item_id}'")
     assert rows == [(item_id, "product version of another product", sales_date, amount, amount)]
 
 
@@ -191,11 +193,12 @@ def test_fact_date_in_two_versions_is_caught_by_the_interval_check(clean_db):
         "ON d1.product_id = d2.product_id AND d1.valid_to = d2.valid_from "
         "WHERE d1.valid_from = '1900-01-01' "
         "AND d1.product_key IN (SELECT f.product_key FROM warehouse.fact_sales AS f) "
-        "ORDER BY d1.product_id LIMIT 1")[0]
-    rows = rows_after(clean_db, "910",
-                      f"UPDATE warehouse.dim_products SET valid_from = '1900-01-02' WHERE product_key = {new_key}")
-    assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [
-        ("dim_products", product_id, new_key, "overlaps the previous version")]
+        "ORDER BY d1.product_id LIMIT 1"
+    )[0]
+    rows = rows_after(
+        clean_db, "910", f"UPDATE warehouse.dim_products SET valid_from = '1900-01-02' WHERE product_key = {new_key}"
+    )
+    assert [(r[0], r[1], r[2], r[-1]) for r in rows] == [("dim_products", product_id, new_key, "overlaps the previous version")]
 
 
 # ----------------------------------------------------------------------------- 930
@@ -205,23 +208,21 @@ def busiest_day(db: Database) -> int:
     return db.scalar("SELECT date_key FROM warehouse.agg_daily_sales ORDER BY transactions DESC, date_key LIMIT 1")
 
 
-@pytest.mark.parametrize("column", ["net_revenue", "gross_amount", "discount_amount", "cost_amount",
-                                    "profit_amount", "average_order_value"])
+@pytest.mark.parametrize(
+    "column", ["net_revenue", "gross_amount", "discount_amount", "cost_amount", "profit_amount", "average_order_value"]
+)
 def test_agg_one_cent_off_detected(clean_db, column):
     day = busiest_day(clean_db)
-    rows = rows_after(clean_db, "930",
-                      f"UPDATE warehouse.agg_daily_sales SET {column} = {column} + 0.01 WHERE date_key = {day}")
+    rows = rows_after(clean_db, "930", f"UPDATE warehouse.agg_daily_sales SET {column} = {column} + 0.01 WHERE date_key = {day}")
     assert [(r[0], r[1]) for r in rows] == [(day, "measures differ from fact_sales")]
     stored, expected = rows[0][2], rows[0][3]
     assert Decimal(str(stored[column])) - Decimal(str(expected[column])) == Decimal("0.01")
 
 
-@pytest.mark.parametrize("column", ["transactions", "items", "units", "distinct_customers", "new_customers",
-                                    "repeat_customers"])
+@pytest.mark.parametrize("column", ["transactions", "items", "units", "distinct_customers", "new_customers", "repeat_customers"])
 def test_agg_count_off_by_one_detected(clean_db, column):
     day = busiest_day(clean_db)
-    rows = rows_after(clean_db, "930",
-                      f"UPDATE warehouse.agg_daily_sales SET {column} = {column} + 1 WHERE date_key = {day}")
+    rows = rows_after(clean_db, "930", f"UPDATE warehouse.agg_daily_sales SET {column} = {column} + 1 WHERE date_key = {day}")
     assert [(r[0], r[1]) for r in rows] == [(day, "measures differ from fact_sales")]
 
 
@@ -229,19 +230,23 @@ def test_agg_missing_and_extra_days_detected(clean_db):
     day = busiest_day(clean_db)
     empty_day = clean_db.scalar(
         "SELECT max(d.date_key) FROM warehouse.dim_date AS d "
-        "WHERE d.date_key NOT IN (SELECT f.date_key FROM warehouse.fact_sales AS f)")
+        "WHERE d.date_key NOT IN (SELECT f.date_key FROM warehouse.fact_sales AS f)"
+    )
     rows = rows_after(
-        clean_db, "930",
+        clean_db,
+        "930",
         f"DELETE FROM warehouse.agg_daily_sales WHERE date_key = {day}",
         "INSERT INTO warehouse.agg_daily_sales (date_key, sales_date, transactions, items, units, gross_amount, "
         "discount_amount, net_revenue, cost_amount, profit_amount, distinct_customers, new_customers, "
         f"repeat_customers, average_order_value) SELECT date_key, full_date, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 "
         f"FROM warehouse.dim_date WHERE date_key = {empty_day}",
     )
-    assert [(r[0], r[1]) for r in rows] == sorted([
-        (day, "day missing from agg_daily_sales"),
-        (empty_day, "day in agg_daily_sales without sales"),
-    ])
+    assert [(r[0], r[1]) for r in rows] == sorted(
+        [
+            (day, "day missing from agg_daily_sales"),
+            (empty_day, "day in agg_daily_sales without sales"),
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- 920: facts and production lines
@@ -256,7 +261,8 @@ def test_fact_missing_extra_and_different_amount_detected(clean_db):
     missing_day, _ = line_of(clean_db, missing)
     different_day, _ = line_of(clean_db, different)
     rows = rows_after(
-        clean_db, "920",
+        clean_db,
+        "920",
         f"DELETE FROM warehouse.fact_sales WHERE item_id = '{missing}'",
         f"DELETE FROM production.transaction_items WHERE item_id = '{extra}'",
         "UPDATE warehouse.fact_sales SET net_amount = net_amount + 0.01, discount_amount = discount_amount - 0.01, "
@@ -273,7 +279,8 @@ def test_lines_of_an_unfinished_batch_are_not_expected_in_the_fact(clean_db):
     (item, _), *_ = three_items(clean_db)
     last_batch = clean_db.scalar("SELECT max(batch_id) FROM pipeline.batches")
     rows = rows_after(
-        clean_db, "920",
+        clean_db,
+        "920",
         f"UPDATE pipeline.batches SET status = 'produced' WHERE batch_id = '{last_batch}'",
         f"UPDATE production.transaction_items SET line_total = line_total + 1, last_batch_id = '{last_batch}' "
         f"WHERE item_id = '{item}'",
@@ -287,7 +294,8 @@ def test_lines_of_an_unfinished_batch_are_not_expected_in_the_fact(clean_db):
 def test_unbalanced_and_missing_reconciliation_detected(clean_db):
     first_batch = clean_db.scalar("SELECT min(batch_id) FROM pipeline.batches")
     rows = rows_after(
-        clean_db, "950",
+        clean_db,
+        "950",
         f"UPDATE pipeline.reconciliation SET inserted = inserted + 1 WHERE batch_id = '{first_batch}' "
         "AND source_file = 'customers.csv'",
         f"DELETE FROM pipeline.reconciliation WHERE batch_id = '{first_batch}' AND source_file = 'products.csv'",
@@ -308,29 +316,40 @@ def test_transaction_total_differing_from_its_lines_is_reported(clean_db):
         "   WHERE r.raw_row ->> 'transaction_id' IS NOT NULL)), "
         "(SELECT min(t.transaction_id) FROM production.transactions AS t WHERE t.transaction_id IN "
         "  (SELECT r.raw_row ->> 'transaction_id' FROM pipeline.rejected_rows AS r "
-        "   WHERE r.source_file = 'transaction_items.csv'))")[0]
+        "   WHERE r.source_file = 'transaction_items.csv'))"
+    )[0]
     assert with_rejected_item is not None
-    total = clean_db.scalar("SELECT total_amount FROM production.transactions WHERE transaction_id = %s",
-                            (complete,))
+    total = clean_db.scalar("SELECT total_amount FROM production.transactions WHERE transaction_id = %s", (complete,))
     rows = rows_after(
-        clean_db, "960",
+        clean_db,
+        "960",
         f"UPDATE production.transactions SET total_amount = total_amount + 0.02 WHERE transaction_id = '{complete}'",
-        "UPDATE production.transactions SET total_amount = total_amount + 5 "
-        f"WHERE transaction_id = '{with_rejected_item}'",
+        f"UPDATE production.transactions SET total_amount = total_amount + 5 WHERE transaction_id = '{with_rejected_item}'",
     )
     assert [(r[0], r[2], r[5]) for r in rows] == [(complete, total + Decimal("0.02"), Decimal("0.02"))]
     # One cent is within tolerance.
-    assert rows_after(clean_db, "960", "UPDATE production.transactions SET total_amount = total_amount + 0.01 "
-                      f"WHERE transaction_id = '{complete}'") == []
+    assert (
+        rows_after(
+            clean_db,
+            "960",
+            f"UPDATE production.transactions SET total_amount = total_amount + 0.01 WHERE transaction_id = '{complete}'",
+        )
+        == []
+    )
 
 
 # ----------------------------------------------------------------------------- CLI
 
 
 def tiny_warehouse(raw: Path) -> None:
-    write_batch(raw, "2024-01-10", customers=[customer("C1", "Austin")], products=[product("P1", "10.00", "6.00")],
-                transactions=[order("T1", "C1", "2024-01-05", "10.00"), order("T2", "C1", "2024-01-09", "20.00")],
-                items=[line("I1", "T1", "P1", 1, "10.00"), line("I2", "T2", "P1", 2, "10.00")])
+    write_batch(
+        raw,
+        "2024-01-10",
+        customers=[customer("C1", "Austin")],
+        products=[product("P1", "10.00", "6.00")],
+        transactions=[order("T1", "C1", "2024-01-05", "10.00"), order("T2", "C1", "2024-01-09", "20.00")],
+        items=[line("I1", "T1", "P1", 1, "10.00"), line("I2", "T2", "P1", 2, "10.00")],
+    )
 
 
 def test_quality_stage_fails_naming_the_error_check(db, tmp_path):
@@ -344,8 +363,8 @@ def test_quality_stage_fails_naming_the_error_check(db, tmp_path):
     assert "930_check_agg_daily_sales_matches_fact.sql: 1 offending row(s)" in result.stderr
     assert db.query(
         "SELECT check_name, severity, failing_rows FROM pipeline.quality_results "
-        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0") == [
-        ("930_check_agg_daily_sales_matches_fact", "error", 1)]
+        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0"
+    ) == [("930_check_agg_daily_sales_matches_fact", "error", 1)]
     assert db.scalar("SELECT status FROM pipeline.runs ORDER BY run_id DESC LIMIT 1") == "failed"
 
 
@@ -359,7 +378,21 @@ def test_quality_stage_warns_without_failing(db, tmp_path):
     assert "1 offending row(s) [warn]" in result.stdout
     assert db.query(
         "SELECT check_name, severity, failing_rows, sample FROM pipeline.quality_results "
-        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0") == [
-        ("960_check_transaction_totals", "warn", 1,
-         [{"transaction_id": "T2", "transaction_date": "2024-01-09", "total_amount": "25.00",
-           "loaded_items": 1, "items_total": "20.00", "difference": "5.00"}])]
+        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0"
+    ) == [
+        (
+            "960_check_transaction_totals",
+            "warn",
+            1,
+            [
+                {
+                    "transaction_id": "T2",
+                    "transaction_date": "2024-01-09",
+                    "total_amount": "25.00",
+                    "loaded_items": 1,
+                    "items_total": "20.00",
+                    "difference": "5.00",
+                }
+            ],
+        )
+    ]

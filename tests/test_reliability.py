@@ -42,7 +42,11 @@ def start_cli(db: Database, data_dir: Path, *args: str, env: dict | None = None)
     full_env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir), **(env or {})}
     return subprocess.Popen(
         [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
-        cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -70,9 +74,14 @@ def safe_scalar(db: Database, sql: str, params: tuple = ()):
 
 
 def committed_steps(db: Database, stage: str, batch_id: str) -> int:
-    return safe_scalar(
-        db, "SELECT count(*) FROM pipeline.steps WHERE stage = %s AND batch_id = %s AND outcome = 'succeeded'",
-        (stage, batch_id)) or 0
+    return (
+        safe_scalar(
+            db,
+            "SELECT count(*) FROM pipeline.steps WHERE stage = %s AND batch_id = %s AND outcome = 'succeeded'",
+            (stage, batch_id),
+        )
+        or 0
+    )
 
 
 def run_retrying_busy(db: Database, data_dir: Path, *args: str, wait: float = 60) -> subprocess.CompletedProcess:
@@ -125,7 +134,11 @@ def test_unreachable_database_exits_2_with_one_readable_paragraph(tmp_path):
     started = time.monotonic()
     result = subprocess.run(
         [sys.executable, str(ROOT / "pipeline_orchestrator.py"), "run"],
-        check=False, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "DATABASE_URL": url, "PIPELINE_DATA_DIR": str(tmp_path)},
     )
     elapsed = time.monotonic() - started
@@ -142,13 +155,15 @@ def test_unreachable_database_exits_2_with_one_readable_paragraph(tmp_path):
 # --------------------------------------------------------------------------- SIGKILL
 
 
-def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result(
-        db, server, medium_data):
+def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result(db, server, medium_data):
     first = batch_ids(medium_data)[0]
     proc = start_cli(db, medium_data, "run")
     try:
-        wait_for(lambda: committed_steps(db, "warehouse", first) or committed_steps(db, "production", first),
-                 proc, what=f"a committed production or warehouse step of batch {first}")
+        wait_for(
+            lambda: committed_steps(db, "warehouse", first) or committed_steps(db, "production", first),
+            proc,
+            what=f"a committed production or warehouse step of batch {first}",
+        )
         assert proc.poll() is None, "the run finished before it could be killed"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
@@ -161,8 +176,7 @@ def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result
     assert db.scalar("SELECT status FROM pipeline.runs WHERE run_id = %s", (killed_run,)) == "running"
     # status sees that nobody holds the run lock any more (issue 14 item 9)
     for _ in range(100):
-        if not db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
-                         (orchestrator.LOCK_APPLICATION,)):
+        if not db.scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = %s", (orchestrator.LOCK_APPLICATION,)):
             break
         time.sleep(0.1)
     status_lines = run_ok(db, medium_data, "status").stdout.splitlines()
@@ -174,7 +188,8 @@ def test_killed_run_is_abandoned_and_the_next_run_gives_the_uninterrupted_result
     assert db.scalar("SELECT status FROM pipeline.runs WHERE run_id = %s", (killed_run,)) == "abandoned"
     assert db.scalar("SELECT status FROM pipeline.runs ORDER BY run_id DESC LIMIT 1") == "succeeded"
     assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [
-        (b, "complete") for b in batch_ids(medium_data)]
+        (b, "complete") for b in batch_ids(medium_data)
+    ]
     assert db.scalar("SELECT bool_and(is_balanced) FROM pipeline.reconciliation")
 
     with fresh_database(server) as clean:
@@ -192,9 +207,13 @@ def sql_copy(tmp_path: Path) -> Path:
 
 
 def backend_running(db: Database, pattern: str) -> bool:
-    return bool(db.scalar(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE %s "
-        "AND state = 'active' AND pid != pg_backend_pid()", (pattern,)))
+    return bool(
+        db.scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE %s "
+            "AND state = 'active' AND pid != pg_backend_pid()",
+            (pattern,),
+        )
+    )
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -220,8 +239,7 @@ def test_signal_mid_stage_cancels_rolls_back_and_records_cancelled(db, small_dat
     assert "Traceback" not in err
     assert signal.Signals(signum).name in err
 
-    run_id, status, message = db.query(
-        "SELECT run_id, status, error_message FROM pipeline.runs ORDER BY run_id DESC LIMIT 1")[0]
+    run_id, status, message = db.query("SELECT run_id, status, error_message FROM pipeline.runs ORDER BY run_id DESC LIMIT 1")[0]
     assert status == "cancelled"
     assert signal.Signals(signum).name in message
     # The interrupted stage left nothing: the batch did not advance, no warehouse table holds a row.
@@ -230,9 +248,9 @@ def test_signal_mid_stage_cancels_rolls_back_and_records_cancelled(db, small_dat
         if db.scalar("SELECT to_regclass(%s)", (f"warehouse.{table}",)) is not None:
             assert db.scalar(f"SELECT count(*) FROM warehouse.{table}") == 0
     assert not backend_running(db, "%test_wait_for_signal%"), "the cancelled query is still running"
-    outcomes = dict(db.query(
-        "SELECT outcome, count(*) FROM pipeline.steps WHERE run_id = %s AND stage = 'warehouse' GROUP BY 1",
-        (run_id,)))
+    outcomes = dict(
+        db.query("SELECT outcome, count(*) FROM pipeline.steps WHERE run_id = %s AND stage = 'warehouse' GROUP BY 1", (run_id,))
+    )
     assert outcomes.get("succeeded", 0) == 0, outcomes
     assert outcomes.get("failed", 0) == 1 and outcomes.get("rolled back", 0) > 0, outcomes
 
@@ -260,7 +278,9 @@ def test_signal_at_any_moment_stops_the_run(db, medium_data, signum):
     assert status == "cancelled"
     late = db.query(
         "SELECT stage, batch_id, sql_file FROM pipeline.steps WHERE run_id = %s AND outcome = 'succeeded' "
-        "AND started_at > %s::timestamptz + interval '1 second'", (run_id, signalled_at))
+        "AND started_at > %s::timestamptz + interval '1 second'",
+        (run_id, signalled_at),
+    )
     assert late == [], f"the run went on after the signal: {late[:5]}"
     run_ok(db, medium_data, "run")
     assert {s for _, s in db.query("SELECT batch_id, status FROM pipeline.batches")} == {"complete"}
@@ -292,7 +312,8 @@ def test_syntax_error_in_a_sql_file_names_file_and_line_and_touches_nothing(db, 
     assert db.scalar("SELECT status FROM pipeline.runs ORDER BY run_id DESC LIMIT 1") == "failed"
     step = db.query(
         "SELECT outcome, error_message FROM pipeline.steps WHERE sql_file LIKE %s ORDER BY step_id DESC LIMIT 1",
-        ("%360_merge_fact_sales.sql",))
+        ("%360_merge_fact_sales.sql",),
+    )
     assert step and step[0][0] == "failed" and "syntax error" in step[0][1], step
     # The batch stays where its last committed stage left it.
     assert db.scalar("SELECT status FROM pipeline.batches ORDER BY batch_id LIMIT 1") == "produced"
@@ -359,8 +380,13 @@ def idle_reader(db: Database, *queries: str, user: str | None = None, applicatio
 def test_a_daily_run_and_a_full_refresh_never_wait_for_an_idle_bi_reader(db, small_data, tmp_path):
     ids = batch_ids(small_data)
     run_ok(db, subset(small_data, tmp_path / "first", ids[:1]))
-    reader = idle_reader(db, "SELECT * FROM analytics.customer_rfm", "SELECT count(*) FROM warehouse.fact_sales",
-                         "SELECT * FROM analytics.revenue_by_category_month", user="bi_reader")
+    reader = idle_reader(
+        db,
+        "SELECT * FROM analytics.customer_rfm",
+        "SELECT count(*) FROM warehouse.fact_sales",
+        "SELECT * FROM analytics.revenue_by_category_month",
+        user="bi_reader",
+    )
     try:
         # PIPELINE_LOCK_WAIT=0: the first lock wait would fail the run.
         daily = run_ok(db, small_data, env={"PIPELINE_LOCK_WAIT": "0"})
@@ -378,13 +404,16 @@ def test_a_reader_during_a_full_refresh_sees_the_old_warehouse_at_once(db, small
     sql_copy = tmp_path / "sql"
     shutil.copytree(ROOT / "sql", sql_copy)
     (sql_copy / "30_warehouse" / "395_load_pause.sql").write_text("SELECT pg_sleep(2);\n")
-    proc = start_cli(db, small_data, "run", "--full-refresh", env={"PIPELINE_SQL_DIR": str(sql_copy),
-                                                                    "PIPELINE_DASHBOARD": "off"})
+    proc = start_cli(
+        db, small_data, "run", "--full-refresh", env={"PIPELINE_SQL_DIR": str(sql_copy), "PIPELINE_DASHBOARD": "off"}
+    )
     try:
-        wait_for(lambda: db.scalar("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(2);'"),
-                 proc, what="the refresh to reach the warehouse stage")
-        reader = psycopg2.connect(psycopg2.extensions.make_dsn(db.url, user="bi_reader"),
-                                  options="-c lock_timeout=500ms")
+        wait_for(
+            lambda: db.scalar("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(2);'"),
+            proc,
+            what="the refresh to reach the warehouse stage",
+        )
+        reader = psycopg2.connect(psycopg2.extensions.make_dsn(db.url, user="bi_reader"), options="-c lock_timeout=500ms")
         with reader.cursor() as cur:
             cur.execute("SELECT count(*), sum(net_amount) FROM warehouse.fact_sales")
             assert cur.fetchall() == before
@@ -405,8 +434,7 @@ def test_a_lock_held_too_long_fails_the_stage_naming_the_session(db, small_data,
     holder = idle_reader(db, "SELECT count(*) FROM production.transactions", application="analyst notebook")
     pid = holder.get_backend_pid()
     try:
-        result = run_cli(db, small_data, "run", "--reload", batch_ids(small_data)[0],
-                         env={"PIPELINE_LOCK_WAIT": "2"})
+        result = run_cli(db, small_data, "run", "--reload", batch_ids(small_data)[0], env={"PIPELINE_LOCK_WAIT": "2"})
     finally:
         holder.close()
     assert result.returncode == orchestrator.EXIT_BUSY, result.stderr
@@ -418,8 +446,9 @@ def test_a_lock_held_too_long_fails_the_stage_naming_the_session(db, small_data,
     assert "holding production.transactions (AccessShareLock)" in result.stderr
     assert f"SELECT pg_terminate_backend({pid})" in result.stderr
     assert {t: db.scalar(f"SELECT count(*) FROM production.{t}") for t in before} == before
-    assert db.query("SELECT status, error_message LIKE 'waited % s for a lock and gave up%' FROM pipeline.runs "
-                    "ORDER BY run_id DESC LIMIT 1") == [("failed", True)]
+    assert db.query(
+        "SELECT status, error_message LIKE 'waited % s for a lock and gave up%' FROM pipeline.runs ORDER BY run_id DESC LIMIT 1"
+    ) == [("failed", True)]
     # Once the session is gone, the same command succeeds.
     run_ok(db, small_data, "run", "--reload", batch_ids(small_data)[0])
 
@@ -435,15 +464,24 @@ def test_a_run_whose_output_reader_goes_away_finishes_and_records_success(db, sm
     """`run | head -3`: the output is lost, the run is not."""
     env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(small_data), "PIPELINE_DASHBOARD": "off"}
     result = subprocess.run(
-        ["bash", "-c", f"'{sys.executable}' '{ROOT / 'pipeline_orchestrator.py'}' run | head -3; "
-                       "echo \"exit ${PIPESTATUS[0]}\""],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        [
+            "bash",
+            "-c",
+            f"'{sys.executable}' '{ROOT / 'pipeline_orchestrator.py'}' run | head -3; echo \"exit ${{PIPESTATUS[0]}}\"",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.stdout.splitlines()[-1] == "exit 0", result.stdout + result.stderr
     assert len(result.stdout.splitlines()) == 4
     assert result.stderr == ""
     assert last_run(db) == ("succeeded", None)
     assert db.query("SELECT count(*), bool_and(status = 'complete') FROM pipeline.batches") == [
-        (len(batch_ids(small_data)), True)]
+        (len(batch_ids(small_data)), True)
+    ]
 
 
 def test_carriage_return_only_line_endings_fail_naming_the_file(db, small_data, tmp_path):
@@ -468,7 +506,8 @@ def test_a_dashboard_that_cannot_be_written_fails_the_run_after_its_stages_commi
     status, message = last_run(db)
     assert status == "failed" and message.startswith("the dashboard could not be written")
     assert db.query("SELECT count(*), bool_and(status = 'complete') FROM pipeline.batches") == [
-        (len(batch_ids(small_data)), True)]
+        (len(batch_ids(small_data)), True)
+    ]
 
 
 def test_first_runs_at_once_on_a_new_embedded_server_then_pgport_and_a_killed_server(small_data, tmp_path):
@@ -484,8 +523,10 @@ def test_first_runs_at_once_on_a_new_embedded_server_then_pgport_and_a_killed_se
     env.update(PIPELINE_PGDATA=str(pgdata), PIPELINE_DATA_DIR=str(small_data), PIPELINE_DASHBOARD="off")
     command = [sys.executable, str(ROOT / "pipeline_orchestrator.py")]
     try:
-        procs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for _ in range(2)]
+        procs = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
         results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
         codes = sorted(code for code, _out, _err in results)
         assert codes in ([0, 0], [0, orchestrator.EXIT_BUSY]), results
@@ -494,11 +535,11 @@ def test_first_runs_at_once_on_a_new_embedded_server_then_pgport_and_a_killed_se
         url = orchestrator.embedded_url(pgdata)
         database = Database(url=url, admin=url)
         # a run refused as busy never started, so it left no record
-        assert database.query("SELECT status, count(*) FROM pipeline.runs GROUP BY 1") == [
-            ("succeeded", codes.count(0))]
+        assert database.query("SELECT status, count(*) FROM pipeline.runs GROUP BY 1") == [("succeeded", codes.count(0))]
 
-        status = subprocess.run([*command, "status"], cwd=ROOT, env={**env, "PGPORT": "5433"},
-                                capture_output=True, text=True, timeout=120)
+        status = subprocess.run(
+            [*command, "status"], cwd=ROOT, env={**env, "PGPORT": "5433"}, capture_output=True, text=True, timeout=120
+        )
         assert status.returncode == 0, status.stderr
         assert "succeeded" in status.stdout
 
@@ -509,6 +550,10 @@ def test_first_runs_at_once_on_a_new_embedded_server_then_pgport_and_a_killed_se
         assert "succeeded" in status.stdout
     finally:
         server = orchestrator.embedded_server(pgdata, start=False)
-        subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
-                       check=False, capture_output=True, **({"user": server.system_user} if os.geteuid() == 0 else {}))
+        subprocess.run(
+            [str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
+            check=False,
+            capture_output=True,
+            **({"user": server.system_user} if os.geteuid() == 0 else {}),
+        )
         shutil.rmtree(base, ignore_errors=True)

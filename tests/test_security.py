@@ -12,6 +12,8 @@ import psycopg2.extensions
 import pytest
 from conftest import ROOT, Database, fresh_database, run_cli, run_ok
 
+pytestmark = pytest.mark.slow  # end to end: not part of the fast subset (pytest -m "not slow")
+
 PASSWORD = "Zq7-pw!not-in-logs"  # distinctive, so any leak is found by a substring search
 
 
@@ -33,7 +35,8 @@ def test_pipeline_runs_as_a_non_superuser(loaded: Database):
     assert users == [("pipeline",)]
     rows = loaded.query(
         "SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolbypassrls FROM pg_roles AS r "
-        "WHERE r.rolname IN (SELECT db_user FROM pipeline.runs)")
+        "WHERE r.rolname IN (SELECT db_user FROM pipeline.runs)"
+    )
     assert rows == [("pipeline", False, False, False)]
 
 
@@ -57,9 +60,14 @@ def as_bi_reader(db: Database, sql: str):
 
 
 def relations(db: Database, schema: str) -> list[str]:
-    return [r[0] for r in db.query(
-        "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm', 'p') ORDER BY 1", (schema,))]
+    return [
+        r[0]
+        for r in db.query(
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm', 'p') ORDER BY 1",
+            (schema,),
+        )
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -92,23 +100,27 @@ def test_bi_reader_cannot_read_staging_production_or_pipeline(bi_db: Database, s
             as_bi_reader(bi_db, f"SELECT * FROM {schema}.{name} LIMIT 1")
 
 
-@pytest.mark.parametrize("statement, message", [
-    ("INSERT INTO warehouse.dim_date SELECT * FROM warehouse.dim_date LIMIT 1", "permission denied for table dim_date"),
-    ("UPDATE warehouse.fact_sales SET net_amount = 0", "permission denied for table fact_sales"),
-    ("DELETE FROM warehouse.agg_daily_sales", "permission denied for table agg_daily_sales"),
-    ("UPDATE warehouse.dim_customers SET email = 'x@y.z'", "permission denied for table dim_customers"),
-    ("TRUNCATE warehouse.dim_products", "permission denied for table dim_products"),
-    ("INSERT INTO pipeline.runs (command, client_pid) VALUES ('x', 1)", "permission denied for schema pipeline"),
-    ("DELETE FROM production.customers", "permission denied for schema production"),
-    ("CREATE TABLE warehouse.bi_scratch (x int)", "permission denied for schema warehouse"),
-    ("CREATE VIEW analytics.bi_scratch AS SELECT 1 AS x", "permission denied for schema analytics"),
-    ("CREATE TABLE staging.bi_scratch (x int)", "permission denied for schema staging"),
-    ("CREATE TABLE production.bi_scratch (x int)", "permission denied for schema production"),
-    ("CREATE TABLE pipeline.bi_scratch (x int)", "permission denied for schema pipeline"),
-    ("CREATE TABLE public.bi_scratch (x int)", "permission denied for schema public"),
-    ("CREATE SCHEMA bi_scratch", "permission denied for database"),
-    ("DROP TABLE warehouse.fact_sales", "must be owner of table fact_sales"),
-], ids=lambda v: v.split(" (")[0][:40] if isinstance(v, str) else None)
+@pytest.mark.parametrize(
+    "statement, message",
+    [
+        ("INSERT INTO warehouse.dim_date SELECT * FROM warehouse.dim_date LIMIT 1", "permission denied for table dim_date"),
+        ("UPDATE warehouse.fact_sales SET net_amount = 0", "permission denied for table fact_sales"),
+        ("DELETE FROM warehouse.agg_daily_sales", "permission denied for table agg_daily_sales"),
+        ("UPDATE warehouse.dim_customers SET email = 'x@y.z'", "permission denied for table dim_customers"),
+        ("TRUNCATE warehouse.dim_products", "permission denied for table dim_products"),
+        ("INSERT INTO pipeline.runs (command, client_pid) VALUES ('x', 1)", "permission denied for schema pipeline"),
+        ("DELETE FROM production.customers", "permission denied for schema production"),
+        ("CREATE TABLE warehouse.bi_scratch (x int)", "permission denied for schema warehouse"),
+        ("CREATE VIEW analytics.bi_scratch AS SELECT 1 AS x", "permission denied for schema analytics"),
+        ("CREATE TABLE staging.bi_scratch (x int)", "permission denied for schema staging"),
+        ("CREATE TABLE production.bi_scratch (x int)", "permission denied for schema production"),
+        ("CREATE TABLE pipeline.bi_scratch (x int)", "permission denied for schema pipeline"),
+        ("CREATE TABLE public.bi_scratch (x int)", "permission denied for schema public"),
+        ("CREATE SCHEMA bi_scratch", "permission denied for database"),
+        ("DROP TABLE warehouse.fact_sales", "must be owner of table fact_sales"),
+    ],
+    ids=lambda v: v.split(" (")[0][:40] if isinstance(v, str) else None,
+)
 def test_bi_reader_writes_and_creates_nothing(bi_db: Database, statement: str, message: str):
     with pytest.raises(psycopg2.errors.InsufficientPrivilege, match=message):
         as_bi_reader(bi_db, statement)
@@ -119,23 +131,30 @@ def test_bi_reader_writes_and_creates_nothing(bi_db: Database, statement: str, m
 
 def cli(url: str, data_dir, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "DATABASE_URL": url, "PIPELINE_DATA_DIR": str(data_dir), **(env or {})}
-    return subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
-                          check=False, cwd=ROOT, env=full_env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
+        check=False,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_password_never_appears_in_output_or_run_records(db: Database, small_data, tmp_path):
     # The embedded server trusts its Unix socket: a password in the URL is accepted and ignored.
     url = psycopg2.extensions.make_dsn(db.url, password=PASSWORD)
     parts = psycopg2.extensions.parse_dsn(db.url)
-    uri_form = (f"postgresql://{parts['user']}:{PASSWORD}@/{parts['dbname']}?host={parts.get('host', '')}"
-                + (f"&port={parts['port']}" if "port" in parts else ""))
+    uri_form = f"postgresql://{parts['user']}:{PASSWORD}@/{parts['dbname']}?host={parts.get('host', '')}" + (
+        f"&port={parts['port']}" if "port" in parts else ""
+    )
     results = [
-        cli(url, small_data, "run"),                                   # succeeds
-        cli(uri_form, small_data, "run"),                              # succeeds (nothing new)
-        cli(url, small_data, "run", "--reload", "1999-01-01"),         # fails after connecting
+        cli(url, small_data, "run"),  # succeeds
+        cli(uri_form, small_data, "run"),  # succeeds (nothing new)
+        cli(url, small_data, "run", "--reload", "1999-01-01"),  # fails after connecting
         cli(url, small_data, "analytics", env={"PIPELINE_SQL_DIR": str(tmp_path / "nothing")}),  # fails
-        cli(url + " port=1", small_data, "run"),                        # cannot connect
+        cli(url + " port=1", small_data, "run"),  # cannot connect
         cli(f"postgresql://someone:{PASSWORD}@127.0.0.1:1/shop", small_data, "run"),  # cannot connect
         cli(url, small_data, "status"),
         cli(uri_form, small_data, "status", "--limit", "50"),
@@ -158,16 +177,22 @@ def test_password_never_appears_in_output_or_run_records(db: Database, small_dat
         SELECT 'steps', step_id::text, t.col FROM pipeline.steps AS s,
             LATERAL (SELECT key AS col, value FROM jsonb_each_text(to_jsonb(s))) AS t
         WHERE t.value LIKE %(pattern)s
-        """, {"pattern": f"%{PASSWORD}%"})
+        """,
+        {"pattern": f"%{PASSWORD}%"},
+    )
     assert leaks == []
     assert db.scalar("SELECT count(*) FROM pipeline.runs") >= 4
 
 
-@pytest.mark.parametrize("url", [
-    "postgresql://pipeline:Zq7-pw%zz@localhost/shop",          # a malformed %-escape in the password
-    "postgresql://pipeline:Zq7-pw%4@localhost/shop",           # an escape cut short
-    "host=localhost user=pipeline password=Zq7-pw not-in-logs",  # an unquoted space in a key=value password
-], ids=["bad-escape", "short-escape", "unquoted-space"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://pipeline:Zq7-pw%zz@localhost/shop",  # a malformed %-escape in the password
+        "postgresql://pipeline:Zq7-pw%4@localhost/shop",  # an escape cut short
+        "host=localhost user=pipeline password=Zq7-pw not-in-logs",  # an unquoted space in a key=value password
+    ],
+    ids=["bad-escape", "short-escape", "unquoted-space"],
+)
 @pytest.mark.parametrize("command", ["run", "status"])
 def test_a_malformed_database_url_exits_2_in_one_paragraph_without_the_password(url, command, tmp_path):
     """issue 14 item 7: libpq's own message may quote the password, so none of the URL is repeated."""
@@ -180,8 +205,13 @@ def test_a_malformed_database_url_exits_2_in_one_paragraph_without_the_password(
 
 
 def test_db_url_help_says_it_prints_the_password():
-    result = subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "db-url", "--help"],
-                            check=True, cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "pipeline_orchestrator.py"), "db-url", "--help"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert "password included" in " ".join(result.stdout.split())
 
 

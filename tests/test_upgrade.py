@@ -177,8 +177,7 @@ def catalog_diff(upgraded: dict[str, dict[str, str]], fresh: dict[str, dict[str,
             out.append(f"{kind}: {key} is left over from {PREVIOUS_RELEASE} ({got[key]})")
         for key in sorted(k for k in got.keys() & want.keys() if got[k] != want[k]):
             if "\n" in got[key] or "\n" in want[key] or len(got[key]) + len(want[key]) > 160:
-                text = difflib.unified_diff(want[key].splitlines(), got[key].splitlines(), "fresh", "upgraded",
-                                            lineterm="", n=1)
+                text = difflib.unified_diff(want[key].splitlines(), got[key].splitlines(), "fresh", "upgraded", lineterm="", n=1)
                 out.append(f"{kind}: {key} differs:\n    " + "\n    ".join(text))
             else:
                 out.append(f"{kind}: {key} differs: fresh {want[key]!r}, upgraded {got[key]!r}")
@@ -194,8 +193,8 @@ def data_snapshot(db: Database) -> dict[str, object]:
         "production counts": table_counts(db, "production"),
         "staging counts": table_counts(db, "staging"),
         "rejected rows": db.query(
-            "SELECT batch_id, source_file, line_number, record_id, rule_name FROM pipeline.rejected_rows "
-            "ORDER BY 1, 2, 3"),
+            "SELECT batch_id, source_file, line_number, record_id, rule_name FROM pipeline.rejected_rows ORDER BY 1, 2, 3"
+        ),
     }
 
 
@@ -213,21 +212,20 @@ def data_diff(upgraded: dict[str, object], fresh: dict[str, object]) -> str:
         if got_rows != want_rows:
             missing = [r for r in want_rows if r not in got_rows]
             extra = [r for r in got_rows if r not in want_rows]
-            out.append(f"{table}: {len(want_rows)} rows fresh, {len(got_rows)} upgraded;\n"
-                       f"    only fresh: {missing[:8]}{' ...' if len(missing) > 8 else ''}\n"
-                       f"    only upgraded: {extra[:8]}{' ...' if len(extra) > 8 else ''}")
+            out.append(
+                f"{table}: {len(want_rows)} rows fresh, {len(got_rows)} upgraded;\n"
+                f"    only fresh: {missing[:8]}{' ...' if len(missing) > 8 else ''}\n"
+                f"    only upgraded: {extra[:8]}{' ...' if len(extra) > 8 else ''}"
+            )
     return "\n".join(out)
 
 
 def export_release(commit: str, into: Path) -> Path:
     """The whole tree of `commit` (its orchestrator, sql/, generators/), as `git archive` gives it."""
-    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"],
-                           capture_output=True, check=False)
+    found = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True, check=False)
     if found.returncode != 0:
-        pytest.skip(f"commit {commit} (the previous release) is not in this clone; `git fetch --unshallow` "
-                    "brings it")
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit],
-                             capture_output=True, check=True)
+        pytest.skip(f"commit {commit} (the previous release) is not in this clone; `git fetch --unshallow` brings it")
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit], capture_output=True, check=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(into, filter="data")
     return into
@@ -237,10 +235,17 @@ def run_release(tree: Path, db: Database, data_dir: Path) -> subprocess.Complete
     """`run` of the exported release, with its own code and SQL, against the test database."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIPELINE_")}
     env.update(DATABASE_URL=db.url, PIPELINE_DATA_DIR=str(data_dir), PIPELINE_DASHBOARD="off")
-    result = subprocess.run([sys.executable, str(tree / "pipeline_orchestrator.py"), "run"], cwd=tree, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, (f"{PREVIOUS_RELEASE}'s run failed: exit {result.returncode}\n"
-                                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    result = subprocess.run(
+        [sys.executable, str(tree / "pipeline_orchestrator.py"), "run"],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, (
+        f"{PREVIOUS_RELEASE}'s run failed: exit {result.returncode}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -255,8 +260,7 @@ def test_previous_release_database_upgrades_to_this_release(db, server, small_da
 
     # The previous release builds the database and loads the first two batches...
     run_release(previous, db, feed)
-    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [
-        (b.name, "complete") for b in batches[:2]]
+    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [(b.name, "complete") for b in batches[:2]]
 
     # ...then this release loads the third.
     shutil.copytree(batches[2], feed / batches[2].name)
@@ -264,9 +268,9 @@ def test_previous_release_database_upgrades_to_this_release(db, server, small_da
     assert upgrade.returncode == 0, (
         f"this release's first run on the database {PREVIOUS_RELEASE} built failed (its setup stage, with "
         f"008_upgrade_earlier_releases.sql, must bring that database to this release's shape): exit "
-        f"{upgrade.returncode}\n{upgrade.stdout[-3000:]}\n{upgrade.stderr[-3000:]}")
-    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [
-        (b.name, "complete") for b in batches]
+        f"{upgrade.returncode}\n{upgrade.stdout[-3000:]}\n{upgrade.stderr[-3000:]}"
+    )
+    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [(b.name, "complete") for b in batches]
 
     with fresh_database(server) as fresh:
         run_ok(fresh, small_data)
@@ -282,8 +286,11 @@ def test_previous_release_database_upgrades_to_this_release(db, server, small_da
 
     # Every check over every row, the batches the previous release loaded included, passes.
     result = run_ok(db, feed, "quality", "-v")
-    outcomes = {line.split()[1]: line.split()[2] for line in result.stdout.splitlines()
-                if line.split()[:1] == ["quality"] and line.split()[1].endswith(".sql")}
+    outcomes = {
+        line.split()[1]: line.split()[2]
+        for line in result.stdout.splitlines()
+        if line.split()[:1] == ["quality"] and line.split()[1].endswith(".sql")
+    }
     assert outcomes == {path.name: "ok" for path in sorted((ROOT / "sql" / "90_quality").glob("*.sql"))}
 
     # A second run of this release on the upgraded database changes nothing.

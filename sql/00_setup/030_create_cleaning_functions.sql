@@ -140,8 +140,7 @@ AS $$
             WHEN raw_value !~ '[^0-9+\s-]' AND pg_input_is_valid(raw_value, 'integer') THEN raw_value::integer
 {%- else %}
             WHEN raw_value ~ '^\s*[+-]?[0-9]+\s*$'
-                AND raw_value::numeric BETWEEN -2147483648 AND 2147483647
-                THEN raw_value::integer
+                THEN CASE WHEN raw_value::numeric BETWEEN -2147483648 AND 2147483647 THEN raw_value::integer END
 {%- endif %}
         END
 $$;
@@ -158,14 +157,11 @@ AS $$
 {%- if server_version_num >= 160000 %}
             -- the character test keeps out what numeric input also reads: 1e3, NaN, 1_000;
             -- scale() keeps out 12.345, which numeric(12,2) would round
-            WHEN raw_value !~ '[^0-9.+\s-]'
-                AND pg_input_is_valid(raw_value, 'numeric(12,2)')
-                AND scale(raw_value::numeric) <= 2
-                THEN raw_value::numeric(12, 2)
+            WHEN raw_value !~ '[^0-9.+\s-]' AND pg_input_is_valid(raw_value, 'numeric(12,2)')
+                THEN CASE WHEN scale(raw_value::numeric) <= 2 THEN raw_value::numeric(12, 2) END
 {%- else %}
             WHEN raw_value ~ '^\s*[+-]?([0-9]+(\.[0-9]{0,2})?|\.[0-9]{1,2})\s*$'
-                AND abs(raw_value::numeric) < 10000000000
-                THEN raw_value::numeric(12, 2)
+                THEN CASE WHEN abs(raw_value::numeric) < 10000000000 THEN raw_value::numeric(12, 2) END
 {%- endif %}
         END
 $$;

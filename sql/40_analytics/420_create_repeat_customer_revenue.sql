@@ -2,10 +2,12 @@
 -- 420_create_repeat_customer_revenue.sql
 -- purpose:     how much of each month's revenue comes from repeat customers: an
 --              order is a repeat order when its customer ordered on an earlier day
---              (the same rule as new versus repeat in agg_daily_sales)
+--              (the same rule as new versus repeat in agg_daily_sales: the first
+--              order day comes from warehouse.customer_first_orders, its one home)
 -- target:      analytics.repeat_customer_revenue
 -- grain:       one row per month with sales
--- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers
+-- reads:       warehouse.fact_sales, warehouse.dim_date, warehouse.dim_customers,
+--              warehouse.customer_first_orders
 -- rerunnable:  yes (DROP VIEW IF EXISTS, then CREATE VIEW, so that a database with
 --              an older version of the view gets the new column names and types;
 --              without CASCADE: it fails while another object depends on the view)
@@ -22,10 +24,11 @@ WITH lines AS (
         f.transaction_id,
         f.net_amount,
         dc.customer_id,
-        min(f.date_key) OVER (PARTITION BY dc.customer_id) AS first_date_key
+        fo.first_date_key
     FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    INNER JOIN warehouse.customer_first_orders AS fo ON dc.customer_id = fo.customer_id
 ),
 
 monthly AS (

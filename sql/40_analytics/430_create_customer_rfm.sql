@@ -15,22 +15,35 @@
 DROP VIEW IF EXISTS analytics.customer_rfm;
 
 CREATE VIEW analytics.customer_rfm AS
-WITH reference AS (
-    SELECT max(dd.full_date) AS reference_date
+-- Lines are aggregated per customer version first, on the fact's integer keys (an order has
+-- one version: the one valid on its date), then the versions per customer: grouping the
+-- lines by customer_id sorts every order line on text. A version's latest day is its
+-- largest date_key (YYYYMMDD); the reference date is the latest of all customers'.
+WITH per_version AS (
+    SELECT
+        f.customer_key,
+        max(f.date_key) AS last_date_key,
+        count(DISTINCT f.transaction_id) AS frequency,
+        sum(f.net_amount) AS net_revenue
     FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
+    GROUP BY f.customer_key
 ),
 
 per_customer AS (
     SELECT
         dc.customer_id,
         max(dd.full_date) AS last_order_date,
-        count(DISTINCT f.transaction_id) AS frequency,
-        sum(f.net_amount) AS net_revenue
-    FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_date AS dd ON f.date_key = dd.date_key
-    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+        sum(v.frequency)::bigint AS frequency,
+        sum(v.net_revenue) AS net_revenue
+    FROM per_version AS v
+    INNER JOIN warehouse.dim_customers AS dc ON v.customer_key = dc.customer_key
+    INNER JOIN warehouse.dim_date AS dd ON v.last_date_key = dd.date_key
     GROUP BY dc.customer_id
+),
+
+reference AS (
+    SELECT max(p.last_order_date) AS reference_date
+    FROM per_customer AS p
 ),
 
 scored AS (

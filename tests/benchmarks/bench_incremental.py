@@ -60,9 +60,11 @@ def main() -> None:
         for line in bp.machine_description(cur):
             print(line)
     conn.close()
-    print(f"data:    {data_dir.relative_to(bp.ROOT)}, scale {args.scale:g}: batch {batches[0].name} "
-          f"{sizes[0] / 1e6:,.1f} MB (history), batch {batches[1].name} {sizes[1] / 1e6:,.2f} MB "
-          f"(one day, {sizes[1] / sizes[0]:.2%} of the history)")
+    print(
+        f"data:    {data_dir.relative_to(bp.ROOT)}, scale {args.scale:g}: batch {batches[0].name} "
+        f"{sizes[0] / 1e6:,.1f} MB (history), batch {batches[1].name} {sizes[1] / 1e6:,.2f} MB "
+        f"(one day, {sizes[1] / sizes[0]:.2%} of the history)"
+    )
 
     runs = []
     for label, folder in (("full load", first_view), ("daily batch", data_dir)):
@@ -72,8 +74,10 @@ def main() -> None:
         steps = bp.step_figures(bench_url)
         runs.append((label, seconds, steps))
         stages = "  ".join(f"{s} {t:.2f}" for s, t in per_stage(steps).items())
-        print(f"\n{label}: {seconds:.2f} s wall, steps {sum(s[2] for s in steps):.2f} s, peak RSS "
-              f"{peak_kib / 1024:,.0f} MiB (load average before {load_before}, after {bp.load_average()})")
+        print(
+            f"\n{label}: {seconds:.2f} s wall, steps {sum(s[2] for s in steps):.2f} s, peak RSS "
+            f"{peak_kib / 1024:,.0f} MiB (load average before {load_before}, after {bp.load_average()})"
+        )
         print(f"  per stage (s): {stages}")
         print(f"  log {log}")
 
@@ -86,10 +90,12 @@ def main() -> None:
     full_step_total = sum(s[2] for s in full_steps)
     daily_step_total = sum(s[2] for s in daily_steps)
     ratio = daily_seconds / full_seconds
-    print(f"\nratio daily batch / full load: {ratio:.2%} wall ({daily_seconds:.2f} s / {full_seconds:.2f} s), "
-          f"{daily_step_total / full_step_total:.2%} in SQL steps "
-          f"({daily_step_total:.2f} s / {full_step_total:.2f} s); target below 5%: "
-          f"{'met' if ratio < 0.05 else 'NOT met'}")
+    print(
+        f"\nratio daily batch / full load: {ratio:.2%} wall ({daily_seconds:.2f} s / {full_seconds:.2f} s), "
+        f"{daily_step_total / full_step_total:.2%} in SQL steps "
+        f"({daily_step_total:.2f} s / {full_step_total:.2f} s); target below 5%: "
+        f"{'met' if ratio < 0.05 else 'NOT met'}"
+    )
 
     if not args.keep:
         bp.drop_database(url, name)

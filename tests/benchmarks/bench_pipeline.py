@@ -47,16 +47,25 @@ def machine_description(cur) -> list[str]:
     cur.execute("SELECT version()")
     version = cur.fetchone()[0].split(",")[0]
     settings = []
-    for name in ("shared_buffers", "work_mem", "maintenance_work_mem", "max_wal_size", "wal_level",
-                 "synchronous_commit", "max_parallel_workers_per_gather"):
+    for name in (
+        "shared_buffers",
+        "work_mem",
+        "maintenance_work_mem",
+        "max_wal_size",
+        "wal_level",
+        "synchronous_commit",
+        "max_parallel_workers_per_gather",
+    ):
         cur.execute("SELECT current_setting(%s)", (name,))
         settings.append(f"{name}={cur.fetchone()[0]}")
     return [
         f"machine: {cpu}, {os.cpu_count()} cores, {ram_gb:.1f} GiB RAM, {platform.system()} {platform.release()}",
         f"server:  {version}",
-        (f"         {' '.join(settings)} (server settings; the orchestrator sets "
-         f"work_mem={po.SESSION_SETTINGS['work_mem']}, "
-         f"maintenance_work_mem={po.SESSION_SETTINGS['maintenance_work_mem']} per session)"),
+        (
+            f"         {' '.join(settings)} (server settings; the orchestrator sets "
+            f"work_mem={po.SESSION_SETTINGS['work_mem']}, "
+            f"maintenance_work_mem={po.SESSION_SETTINGS['maintenance_work_mem']} per session)"
+        ),
     ]
 
 
@@ -141,8 +150,13 @@ def run_orchestrator(url: str, data_dir: Path, log: Path, args: list[str] | None
     env.setdefault("PIPELINE_DASHBOARD", "off")
     started = time.perf_counter()
     with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "run", *(args or [])],
-                                env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "pipeline_orchestrator.py"), "run", *(args or [])],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         _pid, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
@@ -162,6 +176,19 @@ def step_figures(url: str) -> list[tuple[str, str, float, int]]:
         rows = [(s, short_name(f), float(d), int(r)) for s, f, d, r in cur.fetchall()]
     conn.close()
     return rows
+
+
+def database_size(url: str) -> tuple[int, int]:
+    """(bytes on disk of the database, order lines in production) after the load.
+
+    On Citus this is the coordinator's database only: the workers' shards are not counted.
+    """
+    conn = psycopg2.connect(url)
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_database_size(current_database()), (SELECT count(*) FROM production.transaction_items)")
+        size, lines = cur.fetchone()
+    conn.close()
+    return int(size), int(lines)
 
 
 def short_name(sql_file: str) -> str:
@@ -206,8 +233,9 @@ def bare_copy(url: str, batch: Path) -> tuple[float, int, list[tuple[str, float,
             cur.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
             cur.execute(sql.SQL("CREATE UNLOGGED TABLE {} ({})").format(table, columns))
             with path.open("rb") as fh:
-                cur.copy_expert(sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true)")
-                                .format(table).as_string(conn), fh, size=1 << 20)
+                cur.copy_expert(
+                    sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, HEADER true)").format(table).as_string(conn), fh, size=1 << 20
+                )
             rows = cur.rowcount
             conn.commit()
             per_file.append((name, time.perf_counter() - t0, rows))
@@ -227,10 +255,13 @@ def main() -> None:
     parser.add_argument("--defect-rate", type=float, default=0.01)
     parser.add_argument("--database", default=None, help="name of the fresh database (default bench_<scale>)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
-    parser.add_argument("--in-place", action="store_true",
-                        help="use DATABASE_URL's own database (its pipeline schemas are dropped first) instead "
-                             "of a fresh one: for a Citus cluster, where a new database needs the extension "
-                             "and the workers added on every node")
+    parser.add_argument(
+        "--in-place",
+        action="store_true",
+        help="use DATABASE_URL's own database (its pipeline schemas are dropped first) instead "
+        "of a fresh one: for a Citus cluster, where a new database needs the extension "
+        "and the workers added on every node",
+    )
     parser.add_argument("--slowest", type=int, default=10, help="how many of the slowest steps to list")
     args = parser.parse_args()
 
@@ -261,26 +292,37 @@ def main() -> None:
     seconds, peak_kib = run_orchestrator(bench_url, data_dir, log)
     load_after = load_average()
     steps = step_figures(bench_url)
-    print(f"\nfull pipeline (`pipeline_orchestrator.py run`, subprocess): {seconds:.2f} s wall "
-          f"(load average before {load_before}, after {load_after}); log {log}")
+    print(
+        f"\nfull pipeline (`pipeline_orchestrator.py run`, subprocess): {seconds:.2f} s wall "
+        f"(load average before {load_before}, after {load_after}); log {log}"
+    )
     print(f"orchestrator peak RSS: {peak_kib / 1024:,.0f} MiB")
+    db_bytes, lines = database_size(bench_url)
+    print(f"database size after the load: {db_bytes / 1e6:,.0f} MB, {db_bytes / max(lines, 1):,.0f} bytes per order line")
     print_steps(steps, args.slowest)
 
     copy_seconds, copy_rows, per_file = bare_copy(bench_url, batch)
     print(f"\nbare COPY (UNLOGGED all-text tables, client-side COPY FROM STDIN), load {load_average()}:")
     for file_name, s, rows in per_file:
         print(f"  {file_name:<26}{s:>9.2f} s{rows:>13,} rows{rows / s:>12,.0f} rows/s")
-    print(f"  {'total':<26}{copy_seconds:>9.2f} s{copy_rows:>13,} rows{copy_rows / copy_seconds:>12,.0f} rows/s "
-          f"({size / 1e6 / copy_seconds:,.0f} MB/s)")
-    print(f"\nratio full pipeline / bare COPY: {seconds / copy_seconds:.1f}x "
-          f"({seconds:.2f} s / {copy_seconds:.2f} s)")
+    print(
+        f"  {'total':<26}{copy_seconds:>9.2f} s{copy_rows:>13,} rows{copy_rows / copy_seconds:>12,.0f} rows/s "
+        f"({size / 1e6 / copy_seconds:,.0f} MB/s)"
+    )
+    print(f"\nratio full pipeline / bare COPY: {seconds / copy_seconds:.1f}x ({seconds:.2f} s / {copy_seconds:.2f} s)")
 
     env = dict(os.environ, DATABASE_URL=bench_url, PIPELINE_DATA_DIR=str(data_dir))
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "dashboard", "--out",
-                    str(log.with_suffix(".html"))], env=env, cwd=ROOT, check=True, capture_output=True)
-    print(f"HTML dashboard (`pipeline_orchestrator.py dashboard`, not part of the pipeline): "
-          f"{time.perf_counter() - started:.2f} s")
+    subprocess.run(
+        [sys.executable, str(ROOT / "pipeline_orchestrator.py"), "dashboard", "--out", str(log.with_suffix(".html"))],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    print(
+        f"HTML dashboard (`pipeline_orchestrator.py dashboard`, not part of the pipeline): {time.perf_counter() - started:.2f} s"
+    )
 
     if not args.keep and not args.in_place:
         drop_database(url, name)
