@@ -9,6 +9,7 @@ CREATEDB. Each test that asks for `db` gets a fresh, empty database of its own.
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import os
 import shutil
@@ -17,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 import generators  # noqa: E402
 import pipeline_orchestrator as orchestrator  # noqa: E402
-
+from generators.catalog import HEADERS  # noqa: E402  (re-exported: the tests' one copy of the headers)
 
 # --------------------------------------------------------------------------- servers
 #
@@ -69,8 +70,11 @@ class Server:
         with conn.cursor() as cur:
             if self.citus_ports:
                 cur.execute("SET citus.enable_create_database_propagation = on")
-            cur.execute(f"CREATE DATABASE {name}" + (f" OWNER {self.owner}" if self.owner else "")
-                        + (f" {self.database_options}" if self.database_options else ""))
+            cur.execute(
+                f"CREATE DATABASE {name}"
+                + (f" OWNER {self.owner}" if self.owner else "")
+                + (f" {self.database_options}" if self.database_options else "")
+            )
         conn.close()
         if self.citus_ports:
             self._add_citus(name)
@@ -142,24 +146,32 @@ def start_embedded() -> tuple[Server, Callable[[], None]]:
     tune_for_tests(admin)
 
     def stop() -> None:
-        subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
-                       check=False, capture_output=True, **as_os_user(server.system_user))
+        subprocess.run(
+            [str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
+            check=False,
+            capture_output=True,
+            **as_os_user(server.system_user),
+        )
         shutil.rmtree(pgdata.parent, ignore_errors=True)
-    return Server("default", admin, owner=PIPELINE_ROLE, bin_dir=Path(server.bin_path),
-                  database_options=orchestrator.EMBEDDED_DATABASE_OPTIONS), stop
+
+    return Server(
+        "default",
+        admin,
+        owner=PIPELINE_ROLE,
+        bin_dir=Path(server.bin_path),
+        database_options=orchestrator.EMBEDDED_DATABASE_OPTIONS,
+    ), stop
 
 
 def start_pg15() -> tuple[Server, Callable[[], None]]:
     """PostgreSQL 15 (the oldest release the pipeline supports) from Debian's packages."""
     if not (PG15_BIN / "postgres").exists():
-        pytest.skip(f"PostgreSQL 15 is not installed ({PG15_BIN}; apt-get install postgresql-15, "
-                    "or set PIPELINE_TEST_PG15_BIN)")
+        pytest.skip(f"PostgreSQL 15 is not installed ({PG15_BIN}; apt-get install postgresql-15, or set PIPELINE_TEST_PG15_BIN)")
     user = "postgres"
     base = server_directory("pipeline-test-pg15-", user)
     data = base / "data"
     run = functools.partial(subprocess.run, check=True, capture_output=True, text=True, **as_os_user(user))
-    run([str(PG15_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
-         "--locale=C.UTF-8"])
+    run([str(PG15_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
     options = f"-c listen_addresses='' -c unix_socket_directories='{base}' -c max_connections=100"
     run([str(PG15_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-o", options, "-w", "start"])
     admin = psycopg2.extensions.make_dsn(dbname="postgres", user="postgres", host=str(base))
@@ -169,9 +181,14 @@ def start_pg15() -> tuple[Server, Callable[[], None]]:
     tune_for_tests(admin)
 
     def stop() -> None:
-        subprocess.run([str(PG15_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       check=False, capture_output=True, **as_os_user(user))
+        subprocess.run(
+            [str(PG15_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            check=False,
+            capture_output=True,
+            **as_os_user(user),
+        )
         shutil.rmtree(base, ignore_errors=True)
+
     return Server("pg15", admin, owner=PIPELINE_ROLE, bin_dir=PG15_BIN), stop
 
 
@@ -179,8 +196,9 @@ def start_citus() -> tuple[Server, Callable[[], None]]:
     """A coordinator and two workers (../shared/citus), Citus built into the venv's PostgreSQL once."""
     build, start = CITUS_SOURCE / "build_citus.sh", CITUS_SOURCE / "start_cluster.sh"
     if not (build.exists() and start.exists()):
-        pytest.skip(f"no Citus source at {CITUS_SOURCE} (set CITUS_SOURCE_DIR to the folder with "
-                    "build_citus.sh and start_cluster.sh)")
+        pytest.skip(
+            f"no Citus source at {CITUS_SOURCE} (set CITUS_SOURCE_DIR to the folder with build_citus.sh and start_cluster.sh)"
+        )
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     built = subprocess.run(["bash", str(build)], env=env, capture_output=True, text=True, check=False)
     if built.returncode != 0:
@@ -188,8 +206,9 @@ def start_citus() -> tuple[Server, Callable[[], None]]:
     ports = free_ports(3)
     base = server_directory("pipeline-test-citus-", "pgcitus")
     cluster_env = {**env, "PORTS": " ".join(map(str, ports)), "DB": "citus_admin"}
-    started = subprocess.run(["bash", str(start), "start", str(base)], env=cluster_env,
-                             capture_output=True, text=True, check=False)
+    started = subprocess.run(
+        ["bash", str(start), "start", str(base)], env=cluster_env, capture_output=True, text=True, check=False
+    )
     if started.returncode != 0:
         raise RuntimeError(f"start_cluster.sh failed:\n{started.stdout}\n{started.stderr}")
     admin = psycopg2.extensions.make_dsn(dbname="citus_admin", user="postgres", host="127.0.0.1", port=ports[0])
@@ -203,6 +222,7 @@ def start_citus() -> tuple[Server, Callable[[], None]]:
     def stop() -> None:
         subprocess.run(["bash", str(start), "stop", str(base)], env=cluster_env, capture_output=True, check=False)
         shutil.rmtree(base, ignore_errors=True)
+
     return Server("citus", admin, owner=PIPELINE_ROLE, citus_ports=tuple(ports), bin_dir=embedded_bin_dir()), stop
 
 
@@ -225,7 +245,9 @@ def start_server(name: str) -> tuple[Server, Callable[[], None]]:
 def pytest_generate_tests(metafunc) -> None:
     """Tests marked every_server run once per server: the default one, PostgreSQL 15, Citus."""
     if "server" in metafunc.fixturenames and metafunc.definition.get_closest_marker("every_server"):
-        metafunc.parametrize("server", SERVER_NAMES, indirect=True, scope="session")
+        # the other servers' runs are slow ones: `pytest -m "not slow"` stays on the default server
+        params = [pytest.param(name, marks=() if name == "default" else pytest.mark.slow) for name in SERVER_NAMES]
+        metafunc.parametrize("server", params, indirect=True, scope="session")
 
 
 def serve(name: str) -> Iterator[Server]:
@@ -299,14 +321,68 @@ def db(server: Server) -> Iterator[Database]:
         yield database
 
 
-def run_cli(db: Database, data_dir: Path, *args: str, env: dict | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess:
+# --------------------------------------------------------------------------- batches
+
+
+def write_batch(
+    root: Path,
+    day: str,
+    *,
+    customers: Iterable[str | Sequence] = (),
+    products: Iterable[str | Sequence] = (),
+    transactions: Iterable[str | Sequence] = (),
+    items: Iterable[str | Sequence] = (),
+    raw: dict[str, bytes] | None = None,
+) -> Path:
+    """Write the batch folder root/day (made with its parents if need be) and return the folder.
+
+    All four files are written, in HEADERS order (generators.catalog's headers). A file named in
+    `raw` gets exactly those bytes. Every other file gets its header line, then the given lines
+    (customers, products, transactions, items = transaction_items.csv): a str is raw text, written
+    as is; any other sequence is one row of field values, written by csv.writer (minimal quoting).
+    Every line ends in "\n"; the text is UTF-8.
+    """
+    raw = raw or {}
+    rows = dict(zip(HEADERS, (customers, products, transactions, items)))
+    unknown = set(raw) - set(HEADERS)
+    both = {name for name in raw if rows.get(name)}
+    if unknown or both:
+        raise ValueError(f"raw names no batch file {sorted(unknown)}, or a file also given lines {sorted(both)}")
+    folder = root / day
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, lines in rows.items():
+        if name in raw:
+            (folder / name).write_bytes(raw[name])
+            continue
+        with (folder / name).open("w", encoding="utf-8", newline="") as fh:
+            fh.write(HEADERS[name] + "\n")
+            writer = csv.writer(fh, lineterminator="\n")
+            for line in lines:
+                if isinstance(line, str):
+                    fh.write(line + "\n")
+                else:
+                    writer.writerow(line)
+    return folder
+
+
+def run_cli(
+    db: Database, data_dir: Path, *args: str, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     """Run the orchestrator as a user would, against the test database."""
-    full_env = {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir),
-                "PIPELINE_DASHBOARD": str(data_dir.parent / "dashboard.html"), **(env or {})}
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": db.url,
+        "PIPELINE_DATA_DIR": str(data_dir),
+        "PIPELINE_DASHBOARD": str(data_dir.parent / "dashboard.html"),
+        **(env or {}),
+    }
     return subprocess.run(
         [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -328,9 +404,13 @@ WAREHOUSE_TABLES = ("dim_date", "dim_customers", "dim_products", "dim_payment_me
 
 
 def table_counts(db: Database, schema: str) -> dict[str, int]:
-    tables = [r[0] for r in db.query(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE' "
-        "ORDER BY 1", (schema,))]
+    tables = [
+        r[0]
+        for r in db.query(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY 1",
+            (schema,),
+        )
+    ]
     return {t: db.scalar(f"SELECT count(*) FROM {schema}.{t}") for t in tables}
 
 
@@ -339,19 +419,24 @@ def warehouse_fingerprint(db: Database) -> dict[str, list]:
     return {
         "dim_customers": db.query(
             "SELECT customer_key, customer_id, email, city, state, country, age_group, first_name, phone, "
-            "valid_from, valid_to, is_current FROM warehouse.dim_customers ORDER BY customer_key"),
+            "valid_from, valid_to, is_current FROM warehouse.dim_customers ORDER BY customer_key"
+        ),
         "dim_products": db.query(
             "SELECT product_key, product_id, product_name, category, sub_category, brand, price, cost, valid_from, "
-            "valid_to, is_current FROM warehouse.dim_products ORDER BY product_key"),
+            "valid_to, is_current FROM warehouse.dim_products ORDER BY product_key"
+        ),
         "dim_date": db.query("SELECT count(*), min(date_key), max(date_key) FROM warehouse.dim_date"),
         "dim_payment_methods": db.query(
-            "SELECT payment_method_key, payment_method_name, payment_type FROM warehouse.dim_payment_methods ORDER BY 1"),
+            "SELECT payment_method_key, payment_method_name, payment_type FROM warehouse.dim_payment_methods ORDER BY 1"
+        ),
         "fact_sales": db.query(
             "SELECT item_id, transaction_id, date_key, customer_key, product_key, payment_method_key, quantity, "
             "unit_price, gross_amount, discount_amount, net_amount, cost_amount, profit_amount "
-            "FROM warehouse.fact_sales ORDER BY item_id"),
+            "FROM warehouse.fact_sales ORDER BY item_id"
+        ),
         "agg_daily_sales": db.query(
             "SELECT date_key, transactions, items, units, gross_amount, discount_amount, net_revenue, cost_amount, "
             "profit_amount, distinct_customers, new_customers, repeat_customers, average_order_value "
-            "FROM warehouse.agg_daily_sales ORDER BY date_key"),
+            "FROM warehouse.agg_daily_sales ORDER BY date_key"
+        ),
     }

@@ -27,9 +27,11 @@ from urllib.parse import quote
 import psycopg2
 import psycopg2.errors
 import pytest
-from conftest import ROOT, Database, as_os_user, free_ports, fresh_database, run_cli, run_ok, table_counts
+from conftest import ROOT, Database, as_os_user, free_ports, fresh_database, run_cli, run_ok, table_counts, write_batch
 
 import pipeline_orchestrator as orchestrator
+
+pytestmark = pytest.mark.slow  # end to end: not part of the fast subset (pytest -m "not slow")
 
 SQL = ROOT / "sql"
 CHECK_NAMES = [p.stem for p in sorted((SQL / "90_quality").glob("*.sql"))]
@@ -40,44 +42,43 @@ BATCH_1, BATCH_2 = "2024-12-31", "2025-01-01"
 
 # Batch 1 (as tests/test_pipeline.py): C3's e-mail is invalid, so C3, its order T3 and T3's item
 # I4 are quarantined; I5 has quantity 0. 13 rows in: 9 loaded, 4 quarantined.
-CUSTOMERS = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
-C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34
-C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44
-C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54
-"""
-PRODUCTS = """product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id
-P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1
-P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2
-"""
-TRANSACTIONS = """transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount
-T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00
-T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00
-T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00
-"""
-ITEMS = """item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total
-I1,T1,P1,1,1000.00,0,1000.00
-I2,T1,P2,1,10.00,0,10.00
-I3,T2,P2,2,10.00,10,18.00
-I4,T3,P2,1,10.00,0,10.00
-I5,T2,P2,0,10.00,0,0.00
-"""
+CUSTOMERS = [
+    "C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34",
+    "C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44",
+    "C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54",
+]
+PRODUCTS = [
+    "P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1",
+    "P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2",
+]
+TRANSACTIONS = [
+    'T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00',
+    'T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00',
+    'T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00',
+]
+ITEMS = [
+    "I1,T1,P1,1,1000.00,0,1000.00",
+    "I2,T1,P2,1,10.00,0,10.00",
+    "I3,T2,P2,2,10.00,10,18.00",
+    "I4,T3,P2,1,10.00,0,10.00",
+    "I5,T2,P2,0,10.00,0,0.00",
+]
 # Batch 2: a new customer C4 and her order T4 (loaded); T5 has a negative total (quarantined);
 # T6 and its item I7 name customer C9, who has not arrived yet (waiting). 6 rows in: 3 loaded,
 # 1 quarantined, 2 waiting.
-CUSTOMERS_2 = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
-C4,Dee,Fox,dee@example.com,555-0104,2024-12-20,Denver,Colorado,United States,25-34
-"""
-PRODUCTS_2 = """product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id
-"""
-TRANSACTIONS_2 = """transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount
-T4,C4,2024-12-31,09:00:00,Credit Card,"4 Pine St, Denver",10.00
-T5,C1,2024-12-31,10:00:00,PayPal,"1 Main St, Boston",-5.00
-T6,C9,2024-12-31,11:00:00,PayPal,"9 Bay St, Austin",1000.00
-"""
-ITEMS_2 = """item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total
-I6,T4,P2,1,10.00,0,10.00
-I7,T6,P1,1,1000.00,0,1000.00
-"""
+CUSTOMERS_2 = [
+    "C4,Dee,Fox,dee@example.com,555-0104,2024-12-20,Denver,Colorado,United States,25-34",
+]
+PRODUCTS_2 = []  # the header only
+TRANSACTIONS_2 = [
+    'T4,C4,2024-12-31,09:00:00,Credit Card,"4 Pine St, Denver",10.00',
+    'T5,C1,2024-12-31,10:00:00,PayPal,"1 Main St, Boston",-5.00',
+    'T6,C9,2024-12-31,11:00:00,PayPal,"9 Bay St, Austin",1000.00',
+]
+ITEMS_2 = [
+    "I6,T4,P2,1,10.00,0,10.00",
+    "I7,T6,P1,1,1000.00,0,1000.00",
+]
 # What each batch's production stage reports: staged, loaded, repeated, quarantined, waiting.
 BATCH_ROWS = {BATCH_1: (13, 9, 0, 4, 0), BATCH_2: (6, 3, 0, 1, 2)}
 SUMMARY_TWO_BATCHES = [  # the closing summary's layer and quarantine lines after both batches
@@ -86,16 +87,36 @@ SUMMARY_TWO_BATCHES = [  # the closing summary's layer and quarantine lines afte
     "waiting 1 transactions, 1 transaction_items",
 ]
 QUARANTINED_TWO_BATCHES = [  # 740_select_quarantine_by_rule for the run that loaded both batches
-    {"source_file": "customers.csv", "rule_name": "invalid_email", "row_count": 1,
-     "example_reason": "email 'not-an-email' is not a valid address"},
-    {"source_file": "transaction_items.csv", "rule_name": "parent_rejected", "row_count": 1,
-     "example_reason": "transaction_id 'T3' was quarantined, so its items cannot be loaded"},
-    {"source_file": "transaction_items.csv", "rule_name": "quantity_not_positive", "row_count": 1,
-     "example_reason": "quantity 0 must be greater than 0"},
-    {"source_file": "transactions.csv", "rule_name": "negative_amount", "row_count": 1,
-     "example_reason": "total_amount -5.00 must not be negative"},
-    {"source_file": "transactions.csv", "rule_name": "parent_rejected", "row_count": 1,
-     "example_reason": "customer_id 'C3' was quarantined, so its orders cannot be loaded"},
+    {
+        "source_file": "customers.csv",
+        "rule_name": "invalid_email",
+        "row_count": 1,
+        "example_reason": "email 'not-an-email' is not a valid address",
+    },
+    {
+        "source_file": "transaction_items.csv",
+        "rule_name": "parent_rejected",
+        "row_count": 1,
+        "example_reason": "transaction_id 'T3' was quarantined, so its items cannot be loaded",
+    },
+    {
+        "source_file": "transaction_items.csv",
+        "rule_name": "quantity_not_positive",
+        "row_count": 1,
+        "example_reason": "quantity 0 must be greater than 0",
+    },
+    {
+        "source_file": "transactions.csv",
+        "rule_name": "negative_amount",
+        "row_count": 1,
+        "example_reason": "total_amount -5.00 must not be negative",
+    },
+    {
+        "source_file": "transactions.csv",
+        "rule_name": "parent_rejected",
+        "row_count": 1,
+        "example_reason": "customer_id 'C3' was quarantined, so its orders cannot be loaded",
+    },
 ]
 FIRST_BATCH_LINES = [
     f"staging {BATCH_1} 13 rows from 4 files",
@@ -112,22 +133,12 @@ SECOND_BATCH_LINES = [
 # --------------------------------------------------------------------------- helpers
 
 
-def write_batch(data_dir: Path, batch: str, **files: str) -> Path:
-    folder = data_dir / batch
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
-
-
 def write_first_batch(data_dir: Path) -> None:
-    write_batch(data_dir, BATCH_1, customers=CUSTOMERS, products=PRODUCTS, transactions=TRANSACTIONS,
-                transaction_items=ITEMS)
+    write_batch(data_dir, BATCH_1, customers=CUSTOMERS, products=PRODUCTS, transactions=TRANSACTIONS, items=ITEMS)
 
 
 def write_second_batch(data_dir: Path) -> None:
-    write_batch(data_dir, BATCH_2, customers=CUSTOMERS_2, products=PRODUCTS_2, transactions=TRANSACTIONS_2,
-                transaction_items=ITEMS_2)
+    write_batch(data_dir, BATCH_2, customers=CUSTOMERS_2, products=PRODUCTS_2, transactions=TRANSACTIONS_2, items=ITEMS_2)
 
 
 def two_batches(base: Path) -> Path:
@@ -161,7 +172,7 @@ def summary_tail(run_id: int, lines: list[str]) -> tuple[str, list[str]]:
     """Split stdout at the closing summary: ('run N succeeded in X s' checked, the lines after it)."""
     header = next(i for i, line in enumerate(lines) if line.startswith(f"run {run_id} succeeded in "))
     assert re.fullmatch(rf"run {run_id} succeeded in \d+\.\d s", lines[header]), lines[header]
-    return lines[header], [words(line) for line in lines[header + 1:]]
+    return lines[header], [words(line) for line in lines[header + 1 :]]
 
 
 VERBOSE_LINE = re.compile(r"^    (\S+) +(?:(\d{4}-\d\d-\d\d) +)?(\S+\.sql) +(.+?) +\d+\.\d\d s$")
@@ -173,24 +184,39 @@ def verbose_files(stdout: str) -> list[tuple[str, str | None, str, str]]:
 
 
 def run_steps(db: Database, run_id: int) -> list[tuple]:
-    return db.query("SELECT stage, batch_id, sql_file, rows_affected, outcome FROM pipeline.steps "
-                    "WHERE run_id = %s ORDER BY step_id", (run_id,))
+    return db.query(
+        "SELECT stage, batch_id, sql_file, rows_affected, outcome FROM pipeline.steps WHERE run_id = %s ORDER BY step_id",
+        (run_id,),
+    )
 
 
 def cli(tmp_path: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """The CLI for commands that need no database. DATABASE_URL names a closed port, so that
     nothing can reach (or start) a server, and every path points into tmp_path."""
     (port,) = free_ports(1)
-    full_env = {**os.environ, "DATABASE_URL": f"postgresql://pipeline@127.0.0.1:{port}/ecommerce",
-                "PIPELINE_DATA_DIR": str(tmp_path / "raw"), "PIPELINE_PGDATA": str(tmp_path / "pgdata"),
-                "PIPELINE_DASHBOARD": str(tmp_path / "dashboard.html"), **(env or {})}
-    return subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args], cwd=ROOT,
-                          env=full_env, capture_output=True, text=True, timeout=120)
+    full_env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://pipeline@127.0.0.1:{port}/ecommerce",
+        "PIPELINE_DATA_DIR": str(tmp_path / "raw"),
+        "PIPELINE_PGDATA": str(tmp_path / "pgdata"),
+        "PIPELINE_DASHBOARD": str(tmp_path / "dashboard.html"),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def nothing_created(db: Database) -> bool:
-    return db.scalar("SELECT to_regclass('pipeline.runs') IS NULL AND NOT EXISTS (SELECT 1 FROM pg_namespace "
-                     "WHERE nspname IN ('staging', 'production', 'warehouse', 'analytics', 'pipeline'))")
+    return db.scalar(
+        "SELECT to_regclass('pipeline.runs') IS NULL AND NOT EXISTS (SELECT 1 FROM pg_namespace "
+        "WHERE nspname IN ('staging', 'production', 'warehouse', 'analytics', 'pipeline'))"
+    )
 
 
 def number(value) -> int:
@@ -230,7 +256,7 @@ def test_a_run_prints_one_line_per_stage_and_batch_then_the_summary(loaded):
     result = loaded.first
     lines = result.stdout.splitlines()
     header, summary = summary_tail(1, lines)
-    stage_lines = [untimed(line) for line in lines[:lines.index(header)]]
+    stage_lines = [untimed(line) for line in lines[: lines.index(header)]]
     assert stage_lines == [
         f"setup {len(SETUP_FILES)} file(s) applied",
         *FIRST_BATCH_LINES,
@@ -250,14 +276,18 @@ def test_a_run_prints_one_line_per_stage_and_batch_then_the_summary(loaded):
     assert result.stderr == ""
     # the summary's quarantine is the ledger's
     assert loaded.db.query("SELECT rule_name, count(*) FROM pipeline.rejected_rows GROUP BY 1 ORDER BY 1") == [
-        ("invalid_email", 1), ("negative_amount", 1), ("parent_rejected", 2), ("quantity_not_positive", 1)]
+        ("invalid_email", 1),
+        ("negative_amount", 1),
+        ("parent_rejected", 2),
+        ("quantity_not_positive", 1),
+    ]
 
 
 def test_a_second_run_prints_no_setup_line_and_run_v_a_line_per_sql_file(loaded):
     # run 3, `run`: nothing to apply, nothing to load, no line per file
     lines = loaded.again.stdout.splitlines()
     header, summary = summary_tail(3, lines)
-    assert [untimed(line) for line in lines[:lines.index(header)]] == [
+    assert [untimed(line) for line in lines[: lines.index(header)]] == [
         f"no new batch to load: every batch under {where(loaded.data)} is already loaded (re-running changes nothing)",
         "analytics views unchanged",
         f"quality {len(CHECK_NAMES)} checks: {len(CHECK_NAMES)} passed, 0 warned, 0 failed",
@@ -275,10 +305,13 @@ def test_a_second_run_prints_no_setup_line_and_run_v_a_line_per_sql_file(loaded)
     # checks), exactly the steps it recorded, in order; still no setup stage line
     steps = run_steps(loaded.db, 2)
     assert [(st[0], Path(st[2]).name) for st in steps] == [
-        ("setup", "080_grant_bi_reader.sql"), *(("quality", f"{name}.sql") for name in CHECK_NAMES)]
+        ("setup", "080_grant_bi_reader.sql"),
+        *(("quality", f"{name}.sql") for name in CHECK_NAMES),
+    ]
     assert verbose_files(loaded.verbose.stdout) == [
         ("setup", None, "080_grant_bi_reader.sql", "0 rows"),
-        *(("quality", None, f"{name}.sql", "ok") for name in CHECK_NAMES)]
+        *(("quality", None, f"{name}.sql", "ok") for name in CHECK_NAMES),
+    ]
     assert not [line for line in loaded.verbose.stdout.splitlines() if re.match(r"  setup ", line)]
 
 
@@ -292,11 +325,11 @@ def test_verbose_prints_a_line_for_every_sql_file_a_load_executes(db, tmp_path, 
     # each file's line: its stage, its batch, its name and the rows it recorded (a check: its verdict)
     assert verbose_files(result.stdout) == [
         (stage, batch, Path(sql_file).name, "ok" if stage == "quality" else f"{rows:,} rows")
-        for stage, batch, sql_file, rows, _outcome in steps]
+        for stage, batch, sql_file, rows, _outcome in steps
+    ]
     assert ("warehouse", BATCH_1, "360_merge_fact_sales.sql", "3 rows") in verbose_files(result.stdout)
     # the stage lines are still there
-    stage_lines = [untimed(line) for line in result.stdout.splitlines() if line.startswith("  ")
-                   and not line.startswith("    ")]
+    stage_lines = [untimed(line) for line in result.stdout.splitlines() if line.startswith("  ") and not line.startswith("    ")]
     assert stage_lines[1:4] == FIRST_BATCH_LINES
 
 
@@ -313,13 +346,20 @@ def test_status_lists_batches_layers_runs_and_the_latest_runs_checks(loaded):
     assert lines[6:10] == [*SUMMARY_TWO_BATCHES, "quarantine 5 rejected_rows"]
     assert lines[11] == "run status started seconds steps command"
     step_counts = dict(db.query("SELECT run_id, count(*) FROM pipeline.steps GROUP BY 1"))
-    runs = [re.fullmatch(r"(\d+) (\S+) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \d+\.\d (\d+) (.+)", line).groups()
-            for line in lines[12:15]]
-    assert runs == [("3", "succeeded", str(step_counts[3]), "pipeline_orchestrator.py run"),
-                    ("2", "succeeded", str(step_counts[2]), "pipeline_orchestrator.py run -v"),
-                    ("1", "succeeded", str(step_counts[1]), "pipeline_orchestrator.py")]
-    assert lines[15:] == ["", f"checks of run 3: {len(CHECK_NAMES)} of {len(CHECK_NAMES)} passed", "",
-                          "`status RUN` shows one run's steps, what it quarantined and its checks."]
+    runs = [
+        re.fullmatch(r"(\d+) (\S+) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \d+\.\d (\d+) (.+)", line).groups() for line in lines[12:15]
+    ]
+    assert runs == [
+        ("3", "succeeded", str(step_counts[3]), "pipeline_orchestrator.py run"),
+        ("2", "succeeded", str(step_counts[2]), "pipeline_orchestrator.py run -v"),
+        ("1", "succeeded", str(step_counts[1]), "pipeline_orchestrator.py"),
+    ]
+    assert lines[15:] == [
+        "",
+        f"checks of run 3: {len(CHECK_NAMES)} of {len(CHECK_NAMES)} passed",
+        "",
+        "`status RUN` shows one run's steps, what it quarantined and its checks.",
+    ]
 
 
 STEP_LINE = re.compile(r"(\S+) +(?:(\d{4}-\d\d-\d\d) +)?(sql/\S+) +([\d,]+) +\d+\.\d\d +(.+)")
@@ -331,32 +371,37 @@ def test_status_run_shows_its_steps_and_what_it_quarantined_by_rule(loaded):
     lines = result.stdout.splitlines()
     assert lines[0] == f"target: {target_of(db)}"
     user = db.scalar("SELECT db_user FROM pipeline.runs WHERE run_id = 1")
-    assert re.fullmatch(rf"run 1: succeeded, pipeline_orchestrator\.py, started \d{{4}}-\d\d-\d\d "
-                        rf"\d\d:\d\d:\d\d, \d+\.\d s, by {re.escape(user)}", lines[1]), lines[1]
+    assert re.fullmatch(
+        rf"run 1: succeeded, pipeline_orchestrator\.py, started \d{{4}}-\d\d-\d\d "
+        rf"\d\d:\d\d:\d\d, \d+\.\d s, by {re.escape(user)}",
+        lines[1],
+    ), lines[1]
     assert words(lines[3]) == "stage batch file rows seconds outcome"
     quarantine_at = lines.index("quarantined by this run:")
-    steps = [STEP_LINE.fullmatch(line).groups() for line in lines[4:quarantine_at - 1]]
-    assert steps == [(stage, batch, sql_file, f"{rows:,}", outcome)
-                     for stage, batch, sql_file, rows, outcome in run_steps(db, 1)]
+    steps = [STEP_LINE.fullmatch(line).groups() for line in lines[4 : quarantine_at - 1]]
+    assert steps == [(stage, batch, sql_file, f"{rows:,}", outcome) for stage, batch, sql_file, rows, outcome in run_steps(db, 1)]
     assert [s for s in steps if s[2] == "sql/30_warehouse/360_merge_fact_sales.sql"] == [
         ("warehouse", BATCH_1, "sql/30_warehouse/360_merge_fact_sales.sql", "3", "succeeded"),
-        ("warehouse", BATCH_2, "sql/30_warehouse/360_merge_fact_sales.sql", "1", "succeeded")]
+        ("warehouse", BATCH_2, "sql/30_warehouse/360_merge_fact_sales.sql", "1", "succeeded"),
+    ]
     checks_at = next(i for i, line in enumerate(lines) if line.startswith("checks: "))
-    assert [words(line) for line in lines[quarantine_at + 1:checks_at - 1]] == [
-        words(f"{q['source_file']} {q['rule_name']} {q['row_count']} e.g. {q['example_reason']}")
-        for q in QUARANTINED_TWO_BATCHES]
+    assert [words(line) for line in lines[quarantine_at + 1 : checks_at - 1]] == [
+        words(f"{q['source_file']} {q['rule_name']} {q['row_count']} e.g. {q['example_reason']}") for q in QUARANTINED_TWO_BATCHES
+    ]
 
 
 def test_status_run_shows_its_checks(loaded):
     result = run_ok(loaded.db, loaded.data, "status", "1")
-    assert [line for line in result.stdout.splitlines() if line.startswith("checks")
-            and f"{len(CHECK_NAMES)} of {len(CHECK_NAMES)} passed" in line], result.stdout
+    assert [
+        line
+        for line in result.stdout.splitlines()
+        if line.startswith("checks") and f"{len(CHECK_NAMES)} of {len(CHECK_NAMES)} passed" in line
+    ], result.stdout
 
 
 def test_status_of_a_run_that_does_not_exist_exits_1_naming_the_latest(loaded):
     result = run_cli(loaded.db, loaded.data, "status", "999")
-    assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", "error: there is no run 999 (the latest is 3).\n")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", "error: there is no run 999 (the latest is 3).\n")
 
 
 def test_status_json_holds_the_batches_layers_runs_and_checks_as_sql_counts_them(loaded):
@@ -369,34 +414,60 @@ def test_status_json_holds_the_batches_layers_runs_and_checks_as_sql_counts_them
     for batch in report["batches"]:
         assert set(batch) == {"batch_id", "status", "updated_at", "run_id", *counts, "is_balanced"}
     assert [(b["batch_id"], b["status"], b["run_id"], b["is_balanced"]) for b in report["batches"]] == [
-        (BATCH_1, "complete", 1, True), (BATCH_2, "complete", 1, True)]
+        (BATCH_1, "complete", 1, True),
+        (BATCH_2, "complete", 1, True),
+    ]
     reported = {b["batch_id"]: tuple(number(b[k]) for k in counts) for b in report["batches"]}
     assert reported == BATCH_ROWS
-    assert reported == {batch: tuple(map(int, rows)) for batch, *rows in db.query(
-        "SELECT batch_id, sum(raw_rows), sum(inserted + updated), sum(duplicates + superseded), sum(quarantined), "
-        "sum(waiting_out) FROM pipeline.reconciliation GROUP BY 1")}
+    assert reported == {
+        batch: tuple(map(int, rows))
+        for batch, *rows in db.query(
+            "SELECT batch_id, sum(raw_rows), sum(inserted + updated), sum(duplicates + superseded), sum(quarantined), "
+            "sum(waiting_out) FROM pipeline.reconciliation GROUP BY 1"
+        )
+    }
 
-    tables = {"production": "production.{}", "warehouse": "warehouse.{}", "waiting": "staging.{}_waiting",
-              "quarantine": "pipeline.{}"}
+    tables = {
+        "production": "production.{}",
+        "warehouse": "warehouse.{}",
+        "waiting": "staging.{}_waiting",
+        "quarantine": "pipeline.{}",
+    }
     assert [(r["layer"], r["table_name"], r["row_count"]) for r in report["layers"]] == [
         (r["layer"], r["table_name"], db.scalar(f"SELECT count(*) FROM {tables[r['layer']].format(r['table_name'])}"))
-        for r in report["layers"]]
+        for r in report["layers"]
+    ]
     assert [(r["layer"], r["table_name"], r["row_count"]) for r in report["layers"]] == [
-        ("production", "customers", 3), ("production", "products", 2), ("production", "transactions", 3),
-        ("production", "transaction_items", 4), ("warehouse", "dim_customers", 3), ("warehouse", "dim_products", 2),
+        ("production", "customers", 3),
+        ("production", "products", 2),
+        ("production", "transactions", 3),
+        ("production", "transaction_items", 4),
+        ("warehouse", "dim_customers", 3),
+        ("warehouse", "dim_products", 2),
         ("warehouse", "dim_date", db.scalar("SELECT count(*) FROM warehouse.dim_date")),
-        ("warehouse", "fact_sales", 4), ("warehouse", "agg_daily_sales", 2), ("waiting", "transactions", 1),
-        ("waiting", "transaction_items", 1), ("quarantine", "rejected_rows", 5)]
+        ("warehouse", "fact_sales", 4),
+        ("warehouse", "agg_daily_sales", 2),
+        ("waiting", "transactions", 1),
+        ("waiting", "transaction_items", 1),
+        ("quarantine", "rejected_rows", 5),
+    ]
 
     assert [(r["run_id"], r["command"], r["status"], r["steps"], r["error_message"]) for r in report["runs"]] == [
-        (run_id, command, "succeeded", steps, None) for run_id, command, steps in db.query(
+        (run_id, command, "succeeded", steps, None)
+        for run_id, command, steps in db.query(
             "SELECT r.run_id, r.command, count(s.step_id)::int FROM pipeline.runs AS r "
-            "LEFT JOIN pipeline.steps AS s ON r.run_id = s.run_id GROUP BY 1, 2 ORDER BY 1 DESC")]
+            "LEFT JOIN pipeline.steps AS s ON r.run_id = s.run_id GROUP BY 1, 2 ORDER BY 1 DESC"
+        )
+    ]
     assert [r["command"] for r in report["runs"]] == [
-        "pipeline_orchestrator.py run", "pipeline_orchestrator.py run -v", "pipeline_orchestrator.py"]
+        "pipeline_orchestrator.py run",
+        "pipeline_orchestrator.py run -v",
+        "pipeline_orchestrator.py",
+    ]
     # the checks of the latest run, run 3
     assert [(c["check_name"], c["severity"], c["failing_rows"]) for c in report["checks"]] == db.query(
-        "SELECT check_name, severity, failing_rows FROM pipeline.quality_results WHERE run_id = 3 ORDER BY 1")
+        "SELECT check_name, severity, failing_rows FROM pipeline.quality_results WHERE run_id = 3 ORDER BY 1"
+    )
     assert [c["check_name"] for c in report["checks"]] == CHECK_NAMES
     assert {c["failing_rows"] for c in report["checks"]} == {0}
 
@@ -412,17 +483,34 @@ def test_status_run_json_holds_its_steps_quarantine_and_checks(loaded):
     assert set(report) == {"target", "run", "steps", "quarantined", "checks"}
     assert report["target"] == target_of(db)
     run = report["run"]
-    assert set(run) == {"run_id", "command", "status", "started_at", "finished_at", "seconds", "steps", "db_user",
-                        "error_message"}
+    assert set(run) == {
+        "run_id",
+        "command",
+        "status",
+        "started_at",
+        "finished_at",
+        "seconds",
+        "steps",
+        "db_user",
+        "error_message",
+    }
     assert (run["run_id"], run["command"], run["status"], run["steps"], run["error_message"]) == (
-        1, "pipeline_orchestrator.py", "succeeded", len(run_steps(db, 1)), None)
-    assert [(s["stage"], s["batch_id"], s["sql_file"], s["rows_affected"], s["outcome"])
-            for s in report["steps"]] == run_steps(db, 1)
+        1,
+        "pipeline_orchestrator.py",
+        "succeeded",
+        len(run_steps(db, 1)),
+        None,
+    )
+    assert [(s["stage"], s["batch_id"], s["sql_file"], s["rows_affected"], s["outcome"]) for s in report["steps"]] == run_steps(
+        db, 1
+    )
     assert ("warehouse", BATCH_2, "sql/30_warehouse/360_merge_fact_sales.sql", 1, "succeeded") in [
-        (s["stage"], s["batch_id"], s["sql_file"], s["rows_affected"], s["outcome"]) for s in report["steps"]]
+        (s["stage"], s["batch_id"], s["sql_file"], s["rows_affected"], s["outcome"]) for s in report["steps"]
+    ]
     assert report["quarantined"] == QUARANTINED_TWO_BATCHES
     assert [(c["check_name"], c["severity"], c["failing_rows"]) for c in report["checks"]] == db.query(
-        "SELECT check_name, severity, failing_rows FROM pipeline.quality_results WHERE run_id = 1 ORDER BY 1")
+        "SELECT check_name, severity, failing_rows FROM pipeline.quality_results WHERE run_id = 1 ORDER BY 1"
+    )
     assert [c["check_name"] for c in report["checks"]] == CHECK_NAMES
 
 
@@ -463,14 +551,16 @@ def test_plan_and_dry_run_after_a_full_run_have_nothing_to_do_and_record_nothing
     assert [words(line) for line in plan.stdout.splitlines()] == [
         f"plan for {target_of(db)} (nothing is changed; `run` would do this):",
         "setup schema up to date",
-        f"batches no new batch to load: every batch under {where(loaded.data)} is already loaded "
-        "(re-running changes nothing)",
+        f"batches no new batch to load: every batch under {where(loaded.data)} is already loaded (re-running changes nothing)",
         "analytics views up to date",
         f"quality {len(CHECK_NAMES)} check(s): {', '.join(name[:3] for name in CHECK_NAMES)}",
     ]
     assert run_ok(db, loaded.data, "run", "--dry-run").stdout == plan.stdout
-    assert db.query("SELECT run_id, status FROM pipeline.runs ORDER BY 1") == runs == [
-        (1, "succeeded"), (2, "succeeded"), (3, "succeeded")]
+    assert (
+        db.query("SELECT run_id, status FROM pipeline.runs ORDER BY 1")
+        == runs
+        == [(1, "succeeded"), (2, "succeeded"), (3, "succeeded")]
+    )
 
 
 # --------------------------------------------------------------------------- 5. run --select
@@ -489,8 +579,9 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
     production = table_counts(db, "production")
 
     # by number, stem and path, in any order: they run in file order
-    result = run_ok(db, data, "run", "--select", "231", "230_load_transactions_cleaned",
-                    "sql/20_production/210_load_customers_checked.sql")
+    result = run_ok(
+        db, data, "run", "--select", "231", "230_load_transactions_cleaned", "sql/20_production/210_load_customers_checked.sql"
+    )
     lines = result.stdout.splitlines()
     assert [untimed(line) for line in lines[:-1]] == [
         f"production {BATCH_2} 210_load_customers_checked.sql 1 rows",
@@ -499,8 +590,13 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
     ]
     assert re.fullmatch(r"run 3 succeeded in \d+\.\d s \(selected files only: no batch changed state\)", lines[-1])
     assert db.query("SELECT run_id, command, status FROM pipeline.runs WHERE run_id >= 3") == [
-        (3, "pipeline_orchestrator.py run --select 231 230_load_transactions_cleaned "
-            "sql/20_production/210_load_customers_checked.sql", "succeeded")]
+        (
+            3,
+            "pipeline_orchestrator.py run --select 231 230_load_transactions_cleaned "
+            "sql/20_production/210_load_customers_checked.sql",
+            "succeeded",
+        )
+    ]
     # the grant of the setup stage runs with every command; then exactly the selection
     assert run_steps(db, 3) == [
         ("setup", None, "sql/00_setup/080_grant_bi_reader.sql", 0, "succeeded"),
@@ -510,25 +606,25 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
     ]
     # 231 decided batch 2's transactions against production as it stands: C4 is only merged
     # into production by 218, which was not selected, so T4 waits for its customer like T6
-    assert db.query("SELECT batch_id, transaction_id, rule_name, outcome FROM staging.transactions_checked "
-                    "ORDER BY transaction_id") == [
-        (BATCH_2, "T4", None, "waiting"), (BATCH_2, "T5", "negative_amount", "quarantined"),
-        (BATCH_2, "T6", None, "waiting")]
+    assert db.query(
+        "SELECT batch_id, transaction_id, rule_name, outcome FROM staging.transactions_checked ORDER BY transaction_id"
+    ) == [(BATCH_2, "T4", None, "waiting"), (BATCH_2, "T5", "negative_amount", "quarantined"), (BATCH_2, "T6", None, "waiting")]
     assert db.query("SELECT batch_id, status, run_id, updated_at FROM pipeline.batches ORDER BY 1") == batches
     assert table_counts(db, "production") == production
 
     unknown = run_cli(db, data, "run", "--select", "230", "no_such_file")
     assert (unknown.returncode, unknown.stderr) == (
-        2, "error: --select no_such_file: no stage and no SQL file of sql/ has that name or number "
-           "(stages: setup, staging, production, warehouse, analytics, quality).\n")
+        2,
+        "error: --select no_such_file: no stage and no SQL file of sql/ has that name or number "
+        "(stages: setup, staging, production, warehouse, analytics, quality).\n",
+    )
     assert "230_load" not in unknown.stdout
     assert db.query("SELECT batch_id, status, run_id, updated_at FROM pipeline.batches ORDER BY 1") == batches
 
     # the next run carries on with batch 2's production stage as if nothing had been selected
     after = run_ok(db, data)
     assert [untimed(line) for line in after.stdout.splitlines()[:2]] == SECOND_BATCH_LINES[1:]
-    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [
-        (BATCH_1, "complete"), (BATCH_2, "complete")]
+    assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [(BATCH_1, "complete"), (BATCH_2, "complete")]
 
 
 def test_run_select_with_an_unknown_name_changes_nothing_on_a_fresh_database(db, tmp_path):
@@ -544,7 +640,9 @@ def test_quality_select_refuses_an_unknown_check_before_a_warehouse_exists(db, t
     write_first_batch(data)
     result = run_cli(db, data, "quality", "--select", "999")
     assert (result.returncode, result.stderr) == (
-        2, f"error: --select 999: there is no such check (checks: {', '.join(CHECK_NAMES)}).\n")
+        2,
+        f"error: --select 999: there is no such check (checks: {', '.join(CHECK_NAMES)}).\n",
+    )
 
 
 def test_run_dry_run_select_says_what_the_selection_would_run(db, tmp_path):
@@ -565,32 +663,44 @@ def test_quality_select_runs_exactly_those_checks(db, tmp_path):
     result = run_ok(db, data, "quality", "--select", "920", "930")
     lines = result.stdout.splitlines()
     header, summary = summary_tail(2, lines)
-    assert [untimed(line) for line in lines[:lines.index(header)]] == [
-        "quality 2 checks: 2 passed, 0 warned, 0 failed"]
+    assert [untimed(line) for line in lines[: lines.index(header)]] == ["quality 2 checks: 2 passed, 0 warned, 0 failed"]
     assert summary[-1] == "checks 2 of 2 passed"  # and no dashboard: a partial check writes none
     assert db.query("SELECT check_name, failing_rows FROM pipeline.quality_results WHERE run_id = 2 ORDER BY 1") == [
-        ("920_check_fact_sales_matches_production", 0), ("930_check_agg_daily_sales_matches_fact", 0)]
+        ("920_check_fact_sales_matches_production", 0),
+        ("930_check_agg_daily_sales_matches_fact", 0),
+    ]
     assert [st[2] for st in run_steps(db, 2) if st[0] == "quality"] == [
         "sql/90_quality/920_check_fact_sales_matches_production.sql",
-        "sql/90_quality/930_check_agg_daily_sales_matches_fact.sql"]
+        "sql/90_quality/930_check_agg_daily_sales_matches_fact.sql",
+    ]
 
     unknown = run_cli(db, data, "quality", "--select", "920", "999")
     assert (unknown.returncode, unknown.stderr) == (
-        2, f"error: --select 999: there is no such check (checks: {', '.join(CHECK_NAMES)}).\n")
+        2,
+        f"error: --select 999: there is no such check (checks: {', '.join(CHECK_NAMES)}).\n",
+    )
     assert db.scalar("SELECT count(*) FROM pipeline.quality_results WHERE run_id > 2") == 0
 
 
 # --------------------------------------------------------------------------- 7. usage errors
 
 
-@pytest.mark.parametrize("args, message", [
-    (("run", "--from", "warehouse", "--to", "staging"),
-     "error: --from warehouse comes after --to staging; stages run staging -> production -> warehouse -> "
-     "analytics -> quality.\n"),
-    (("run", "--no-such-option"), "pipeline_orchestrator.py: error: unrecognized arguments: --no-such-option\n"),
-    (("generate", "--scale", "0", "--out", "{out}"),
-     "error: --scale must be > 0, --batches >= 1 and --defect-rate between 0 and 1.\n"),
-], ids=["from after to", "unknown option", "generate --scale 0"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("run", "--from", "warehouse", "--to", "staging"),
+            "error: --from warehouse comes after --to staging; stages run staging -> production -> warehouse -> "
+            "analytics -> quality.\n",
+        ),
+        (("run", "--no-such-option"), "pipeline_orchestrator.py: error: unrecognized arguments: --no-such-option\n"),
+        (
+            ("generate", "--scale", "0", "--out", "{out}"),
+            "error: --scale must be > 0, --batches >= 1 and --defect-rate between 0 and 1.\n",
+        ),
+    ],
+    ids=["from after to", "unknown option", "generate --scale 0"],
+)
 def test_usage_errors_exit_2_and_change_nothing(db, tmp_path, args, message):
     data = tmp_path / "raw"
     write_first_batch(data)
@@ -611,10 +721,20 @@ def test_doctor_on_a_working_database(loaded):
     db = loaded.db
     result = run_ok(db, loaded.data, "doctor")
     assert result.stderr == ""
-    rows = [re.fullmatch(r"  (\S+) +(lock report|data disk|server disk|\S+) +(.+)", line).groups()
-            for line in result.stdout.splitlines()]
+    rows = [
+        re.fullmatch(r"  (\S+) +(lock report|data disk|server disk|\S+) +(.+)", line).groups()
+        for line in result.stdout.splitlines()
+    ]
     assert [topic for _verdict, topic, _detail in rows] == [
-        "connection", "server", "role", "bi_reader", "lock report", "data disk", "data", *["pending"] * 4]
+        "connection",
+        "server",
+        "role",
+        "bi_reader",
+        "lock report",
+        "data disk",
+        "data",
+        *["pending"] * 4,
+    ]
     checked = {(verdict, topic): detail for verdict, topic, detail in rows if topic != "pending"}
     assert checked[("ok", "connection")] == orchestrator.describe_target(db.url)
     assert checked[("ok", "server")] == target_of(db)
@@ -622,8 +742,7 @@ def test_doctor_on_a_working_database(loaded):
     assert checked[("ok", "bi_reader")] == "exists: BI tools read warehouse and analytics through it"
     assert checked[("ok", "data")] == f"2 batch folder(s) under {where(loaded.data)}"
     plan = run_ok(db, loaded.data, "plan").stdout.splitlines()[1:]
-    assert [(verdict, detail) for verdict, topic, detail in rows if topic == "pending"] == [
-        ("ok", line.strip()) for line in plan]
+    assert [(verdict, detail) for verdict, topic, detail in rows if topic == "pending"] == [("ok", line.strip()) for line in plan]
 
 
 def test_doctor_with_a_closed_port_fails_the_connection_line_without_a_traceback(tmp_path):
@@ -632,15 +751,16 @@ def test_doctor_with_a_closed_port_fails_the_connection_line_without_a_traceback
     assert result.returncode == 1
     assert result.stderr == ""
     (line,) = result.stdout.splitlines()
-    assert line.startswith(f"  fail  connection   host 127.0.0.1, port {port}, database ecommerce: Cannot connect to "
-                           f"PostgreSQL at host 127.0.0.1, port {port}, database ecommerce after 1 attempts ("), line
+    assert line.startswith(
+        f"  fail  connection   host 127.0.0.1, port {port}, database ecommerce: Cannot connect to "
+        f"PostgreSQL at host 127.0.0.1, port {port}, database ecommerce after 1 attempts ("
+    ), line
     assert "Connection refused" in line
 
 
 # --------------------------------------------------------------------------- 9. serve and stop
 
 
-@pytest.mark.slow
 def test_serve_opens_the_warehouse_to_the_bi_login_on_127_0_0_1_until_stop(tmp_path):
     if os.environ.get("DATABASE_URL"):
         pytest.skip("DATABASE_URL is set: serve is for the embedded server")
@@ -651,12 +771,17 @@ def test_serve_opens_the_warehouse_to_the_bi_login_on_127_0_0_1_until_stop(tmp_p
     data = tmp_path / "raw"
     write_first_batch(data)
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(PIPELINE_PGDATA=str(pgdata), PIPELINE_DATA_DIR=str(data),
-               PIPELINE_DASHBOARD=str(dashboards / "dashboard.html"))
+    env.update(PIPELINE_PGDATA=str(pgdata), PIPELINE_DATA_DIR=str(data), PIPELINE_DASHBOARD=str(dashboards / "dashboard.html"))
 
     def ok(*args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args], cwd=ROOT, env=env,
-                                capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "pipeline_orchestrator.py"), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert result.returncode == 0, f"{args}: exit {result.returncode}\n{result.stdout}\n{result.stderr}"
         return result
 
@@ -682,8 +807,7 @@ def test_serve_opens_the_warehouse_to_the_bi_login_on_127_0_0_1_until_stop(tmp_p
         password = secret.read_text(encoding="utf-8").strip()
         url = f"postgresql://bi_login:{quote(password, safe='')}@127.0.0.1:{port}/ecommerce"
         assert served.stdout.splitlines() == [
-            *(f"wrote {where(dashboards / name)}" for name in ("warehouse.pbids", "warehouse.tds",
-                                                                "warehouse_daily.tds")),
+            *(f"wrote {where(dashboards / name)}" for name in ("warehouse.pbids", "warehouse.tds", "warehouse_daily.tds")),
             f"serving the warehouse on 127.0.0.1:{port} to bi_login (member of bi_reader; password in {where(secret)}, "
             "mode 0600) until `python pipeline_orchestrator.py stop`:",
             url,
@@ -691,44 +815,56 @@ def test_serve_opens_the_warehouse_to_the_bi_login_on_127_0_0_1_until_stop(tmp_p
         assert stat.S_IMODE(secret.stat().st_mode) == 0o600
 
         # the printed URL: over TCP, the BI login reads the warehouse and nothing else
-        assert one(url, "SELECT host(inet_server_addr()), current_user, current_setting('listen_addresses'), "
-                        "(SELECT count(*) FROM warehouse.fact_sales)") == ("127.0.0.1", "bi_login", "127.0.0.1", facts)
+        assert one(
+            url,
+            "SELECT host(inet_server_addr()), current_user, current_setting('listen_addresses'), "
+            "(SELECT count(*) FROM warehouse.fact_sales)",
+        ) == ("127.0.0.1", "bi_login", "127.0.0.1", facts)
         with contextlib.closing(psycopg2.connect(url, connect_timeout=5)) as bi, bi.cursor() as cur:
             with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied for schema production"):
                 cur.execute("SELECT count(*) FROM production.customers")
         for user in ("postgres", orchestrator.EMBEDDED_ROLE):
             assert f'no pg_hba.conf entry for host "127.0.0.1", user "{user}", database "ecommerce"' in refused(
-                user=user, password=password)
-        assert 'password authentication failed for user "bi_login"' in refused(user="bi_login",
-                                                                             password="not-" + password)
+                user=user, password=password
+            )
+        assert 'password authentication failed for user "bi_login"' in refused(user="bi_login", password="not-" + password)
 
         # the BI tools' files name this server, and no password
         pbids = json.loads((dashboards / "warehouse.pbids").read_text(encoding="utf-8"))
         assert pbids["connections"][0]["details"]["address"] == {"server": f"127.0.0.1:{port}", "database": "ecommerce"}
         for name in ("warehouse.tds", "warehouse_daily.tds"):
-            (conn,) = [c for c in ET.parse(dashboards / name).getroot().iter("connection")
-                       if c.get("class") == "postgres"]
+            (conn,) = [c for c in ET.parse(dashboards / name).getroot().iter("connection") if c.get("class") == "postgres"]
             assert (conn.get("server"), conn.get("port"), conn.get("dbname"), conn.get("username")) == (
-                "127.0.0.1", str(port), "ecommerce", "bi_login")
+                "127.0.0.1",
+                str(port),
+                "ecommerce",
+                "bi_login",
+            )
         for name in ("warehouse.pbids", "warehouse.tds", "warehouse_daily.tds"):
             assert password not in (dashboards / name).read_text(encoding="utf-8")
 
         stopped = ok("stop")
-        assert stopped.stdout == (f"stopped the embedded server ({where(pgdata)}); the next command starts it on its "
-                                  "Unix socket only\n")
+        assert stopped.stdout == (
+            f"stopped the embedded server ({where(pgdata)}); the next command starts it on its Unix socket only\n"
+        )
         assert "Connection refused" in refused(user="bi_login", password=password)
 
         # the next command starts the server on its Unix socket only
         status = ok("status")
         assert f"{BATCH_1}  complete" in status.stdout
-        assert one(ok("db-url").stdout.strip(), "SELECT current_setting('listen_addresses'), "
-                                                "(SELECT count(*) FROM warehouse.fact_sales)") == ("", facts)
+        assert one(
+            ok("db-url").stdout.strip(), "SELECT current_setting('listen_addresses'), (SELECT count(*) FROM warehouse.fact_sales)"
+        ) == ("", facts)
         assert "Connection refused" in refused(user="bi_login", password=password)
     finally:
         with contextlib.suppress(Exception):
             server = orchestrator.embedded_server(pgdata, start=False)
-            subprocess.run([str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
-                           check=False, capture_output=True, **as_os_user(server.system_user))
+            subprocess.run(
+                [str(Path(server.bin_path) / "pg_ctl"), "-D", str(pgdata), "-m", "immediate", "stop"],
+                check=False,
+                capture_output=True,
+                **as_os_user(server.system_user),
+            )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -740,35 +876,53 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_pipeline_scale_and_seed_are_the_generators_defaults(tmp_path):
-    from_env = cli(tmp_path, "generate", "--out", str(tmp_path / "env"), "--batches", "1",
-                   env={"PIPELINE_SCALE": "0.02", "PIPELINE_SEED": "5"})
-    from_flags = cli(tmp_path, "generate", "--out", str(tmp_path / "flags"), "--batches", "1", "--scale", "0.02",
-                     "--seed", "5")
+    from_env = cli(
+        tmp_path,
+        "generate",
+        "--out",
+        str(tmp_path / "env"),
+        "--batches",
+        "1",
+        env={"PIPELINE_SCALE": "0.02", "PIPELINE_SEED": "5"},
+    )
+    from_flags = cli(tmp_path, "generate", "--out", str(tmp_path / "flags"), "--batches", "1", "--scale", "0.02", "--seed", "5")
     assert from_env.returncode == from_flags.returncode == 0, from_env.stderr + from_flags.stderr
     written = tree(tmp_path / "env")
-    assert [Path(name).name for name in written] == ["_manifest.json", "customers.csv", "products.csv",
-                                                     "transaction_items.csv", "transactions.csv"]
+    assert [Path(name).name for name in written] == [
+        "_manifest.json",
+        "customers.csv",
+        "products.csv",
+        "transaction_items.csv",
+        "transactions.csv",
+    ]
     assert written == tree(tmp_path / "flags")
     manifest = json.loads(next(v for k, v in written.items() if k.endswith("_manifest.json")))
     assert (manifest["scale"], manifest["seed"], manifest["files"]["customers.csv"]["rows"]) == (0.02, 5, 20)
     # and a flag wins over the environment
-    other = cli(tmp_path, "generate", "--out", str(tmp_path / "other"), "--batches", "1", "--seed", "6",
-                env={"PIPELINE_SCALE": "0.02", "PIPELINE_SEED": "5"})
+    other = cli(
+        tmp_path,
+        "generate",
+        "--out",
+        str(tmp_path / "other"),
+        "--batches",
+        "1",
+        "--seed",
+        "6",
+        env={"PIPELINE_SCALE": "0.02", "PIPELINE_SEED": "5"},
+    )
     assert other.returncode == 0, other.stderr
     manifest = json.loads(next((tmp_path / "other").glob("*/_manifest.json")).read_text(encoding="utf-8"))
     assert (manifest["scale"], manifest["seed"]) == (0.02, 6)
     assert tree(tmp_path / "other").keys() == written.keys() and tree(tmp_path / "other") != written
 
 
-@pytest.mark.parametrize("variable, value", [("PIPELINE_SCALE", "abc"), ("PIPELINE_SCALE", "0"),
-                                             ("PIPELINE_SEED", "1.5")])
+@pytest.mark.parametrize("variable, value", [("PIPELINE_SCALE", "abc"), ("PIPELINE_SCALE", "0"), ("PIPELINE_SEED", "1.5")])
 def test_an_invalid_pipeline_scale_or_seed_exits_2_in_one_line(tmp_path, variable, value):
     result = cli(tmp_path, "generate", "--out", str(tmp_path / "out"), "--batches", "1", env={variable: value})
     assert result.returncode == 2
     assert result.stdout == ""
     (line,) = result.stderr.splitlines()
-    assert line.startswith("error: PIPELINE_SCALE must be a number above 0 and PIPELINE_SEED a whole number "
-                           f"(now "), line
+    assert line.startswith("error: PIPELINE_SCALE must be a number above 0 and PIPELINE_SEED a whole number (now "), line
     assert f"{variable}={value!r}" in line
     assert repr(value) in line
     assert not (tmp_path / "out").exists()

@@ -31,6 +31,7 @@ import psycopg2.errors
 import psycopg2.extensions
 import pytest
 from conftest import (
+    HEADERS,
     ROOT,
     Database,
     Server,
@@ -40,19 +41,15 @@ from conftest import (
     start_embedded,
     table_counts,
     warehouse_fingerprint,
+    write_batch,
 )
 
 import generators
 
+pytestmark = pytest.mark.slow  # end to end: not part of the fast subset (pytest -m "not slow")
+
 UNDER_TEST = Path(os.environ.get("PIPELINE_UNDER_TEST") or ROOT).resolve()
 
-HEADERS = {
-    "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group",
-    "products.csv": "product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id",
-    "transactions.csv": "transaction_id,customer_id,transaction_date,transaction_time,payment_method,"
-    "shipping_address,total_amount",
-    "transaction_items.csv": "item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total",
-}
 B1 = "2024-03-01"
 ANN = "C001,Ann,Lee,ann@example.com,5550100,2024-01-10,Boston,Massachusetts,United States,25-34"
 BOB = "C002,Bob,Ray,bob@example.com,5550101,2024-02-01,Austin,Texas,United States,35-44"
@@ -76,15 +73,19 @@ BI_LOCK_KEY = 72_650_001  # the advisory lock key the pipeline held before issue
 
 
 def cli_env(db: Database, data_dir: Path, env: dict | None) -> dict:
-    return {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir),
-            "PIPELINE_DASHBOARD": "off", **(env or {})}
+    return {**os.environ, "DATABASE_URL": db.url, "PIPELINE_DATA_DIR": str(data_dir), "PIPELINE_DASHBOARD": "off", **(env or {})}
 
 
 def cli(db: Database, data_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the orchestrator under test as a user would, against the test database."""
-    return subprocess.run([sys.executable, str(UNDER_TEST / "pipeline_orchestrator.py"), *args],
-                          cwd=UNDER_TEST, env=cli_env(db, data_dir, env), capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, str(UNDER_TEST / "pipeline_orchestrator.py"), *args],
+        cwd=UNDER_TEST,
+        env=cli_env(db, data_dir, env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def cli_ok(db: Database, data_dir: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -98,15 +99,6 @@ def error_of(result: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("error: "), result.stderr
     return result.stderr.removeprefix("error: ").removesuffix("\n")
-
-
-def write_batch(root: Path, day: str, customers=(), products=(), transactions=(), items=()) -> Path:
-    """A batch folder with the four files: the header, then the given lines as raw text."""
-    folder = root / day
-    folder.mkdir(parents=True)
-    for name, lines in zip(HEADERS, (customers, products, transactions, items)):
-        (folder / name).write_text("".join(line + "\n" for line in [HEADERS[name], *lines]), encoding="utf-8")
-    return folder
 
 
 def hand_written(root: Path, day: str = B1) -> Path:
@@ -130,8 +122,9 @@ def state(db: Database) -> dict:
         "warehouse": warehouse_fingerprint(db),
         "production": table_counts(db, "production"),
         "batches": db.query("SELECT batch_id, as_of_date, status, run_id FROM pipeline.batches ORDER BY 1"),
-        "loaded_files": db.query("SELECT batch_id, file_name, size_bytes, sha256, row_count, run_id "
-                                 "FROM pipeline.loaded_files ORDER BY 1, 2"),
+        "loaded_files": db.query(
+            "SELECT batch_id, file_name, size_bytes, sha256, row_count, run_id FROM pipeline.loaded_files ORDER BY 1, 2"
+        ),
         "rejected_rows": db.scalar("SELECT count(*) FROM pipeline.rejected_rows"),
     }
 
@@ -141,8 +134,10 @@ def last_run(db: Database) -> tuple:
 
 
 def rejected(db: Database) -> list[tuple]:
-    return db.query("SELECT source_file, line_number, record_id, rule_name, reason FROM pipeline.rejected_rows "
-                    "ORDER BY source_file, line_number")
+    return db.query(
+        "SELECT source_file, line_number, record_id, rule_name, reason FROM pipeline.rejected_rows "
+        "ORDER BY source_file, line_number"
+    )
 
 
 def as_bi_reader(db: Database) -> psycopg2.extensions.connection:
@@ -186,8 +181,11 @@ def test_full_refresh_rebuilds_every_loaded_batch_after_the_oldest_folder_is_arc
     result = cli_ok(db, feed, "run", "--full-refresh")
     assert "full refresh: rebuilding the warehouse from production" in result.stdout
     refresh = db.scalar("SELECT max(run_id) FROM pipeline.runs")
-    assert db.query("SELECT DISTINCT batch_id FROM pipeline.steps WHERE run_id = %s AND stage = 'warehouse' "
-                    "AND batch_id IS NOT NULL ORDER BY 1", (refresh,)) == [(n,) for n in names]
+    assert db.query(
+        "SELECT DISTINCT batch_id FROM pipeline.steps WHERE run_id = %s AND stage = 'warehouse' "
+        "AND batch_id IS NOT NULL ORDER BY 1",
+        (refresh,),
+    ) == [(n,) for n in names]
     after = state(db)
     assert after["warehouse"] == before["warehouse"]
     assert after["production"] == before["production"]
@@ -206,9 +204,11 @@ def test_reload_refuses_while_a_loaded_batch_folder_is_archived_and_changes_noth
 
     result = cli(db, feed, "run", "--reload", names[1])
     assert result.returncode == 1
-    message = (f"--reload {names[1]} replays every batch from its files, but the folders of batches {names[0]} "
-               f"(loaded before) are not under {feed}. Put them back (archived copies are fine) and run the "
-               "reload again. Nothing was changed.")
+    message = (
+        f"--reload {names[1]} replays every batch from its files, but the folders of batches {names[0]} "
+        f"(loaded before) are not under {feed}. Put them back (archived copies are fine) and run the "
+        "reload again. Nothing was changed."
+    )
     assert error_of(result) == message
     assert state(db) == before
     assert last_run(db) == ("failed", message)
@@ -235,18 +235,29 @@ def test_a_file_truncated_between_the_start_of_the_run_and_its_copy_refuses_the_
     shutil.copytree(UNDER_TEST / "sql", sql_dir)
     # (no lock_timeout for it: the wait is the test's, not a lock conflict to retry)
     (sql_dir / "10_staging" / "165_load_pause.sql").write_text(
-        "SET LOCAL lock_timeout = 0;\nSELECT pg_advisory_xact_lock(991402);\n")
+        "SET LOCAL lock_timeout = 0;\nSELECT pg_advisory_xact_lock(991402);\n"
+    )
 
     holder = psycopg2.connect(db.url)
     holder.autocommit = True
     holder.cursor().execute("SELECT pg_advisory_lock(991402)")
-    process = subprocess.Popen([sys.executable, str(UNDER_TEST / "pipeline_orchestrator.py"), "run"],
-                               cwd=UNDER_TEST, env=cli_env(db, data, {"PIPELINE_SQL_DIR": str(sql_dir)}),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, str(UNDER_TEST / "pipeline_orchestrator.py"), "run"],
+        cwd=UNDER_TEST,
+        env=cli_env(db, data, {"PIPELINE_SQL_DIR": str(sql_dir)}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        wait_until(lambda: db.scalar(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
-            "AND query LIKE 'SELECT pg_advisory_xact_lock(991402)%'"), process, "the pause before the COPY")
+        wait_until(
+            lambda: db.scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                "AND query LIKE 'SELECT pg_advisory_xact_lock(991402)%'"
+            ),
+            process,
+            "the pause before the COPY",
+        )
         transactions.write_bytes(truncated)
         holder.close()
         out, err = process.communicate(timeout=300)
@@ -258,9 +269,11 @@ def test_a_file_truncated_between_the_start_of_the_run_and_its_copy_refuses_the_
 
     result = subprocess.CompletedProcess(process.args, process.returncode, out, err)
     assert result.returncode == 1, f"{out[-2000:]}\n{err[-2000:]}"
-    message = (f"{transactions} changed while the run was loading it ({len(original):,} bytes when the run "
-               f"started, {len(truncated):,} read, {len(truncated):,} now). The batch was not loaded; run again "
-               "once the file is complete.")
+    message = (
+        f"{transactions} changed while the run was loading it ({len(original):,} bytes when the run "
+        f"started, {len(truncated):,} read, {len(truncated):,} now). The batch was not loaded; run again "
+        "once the file is complete."
+    )
     assert error_of(result) == message
     assert last_run(db) == ("failed", message)
     assert db.query("SELECT * FROM pipeline.batches") == []
@@ -272,14 +285,13 @@ def test_a_file_truncated_between_the_start_of_the_run_and_its_copy_refuses_the_
     cli_ok(db, data)
     assert db.query("SELECT file_name, size_bytes, sha256, row_count FROM pipeline.loaded_files ORDER BY 1") == [
         (name, (data / B1 / name).stat().st_size, hashlib.sha256((data / B1 / name).read_bytes()).hexdigest(), rows)
-        for name, rows in (("customers.csv", 2), ("products.csv", 2), ("transaction_items.csv", 4),
-                           ("transactions.csv", 3))]
+        for name, rows in (("customers.csv", 2), ("products.csv", 2), ("transaction_items.csv", 4), ("transactions.csv", 3))
+    ]
     with fresh_database(server) as clean:
         cli_ok(clean, data)
         assert table_counts(db, "production") == table_counts(clean, "production")
         assert warehouse_fingerprint(db) == warehouse_fingerprint(clean)
-    assert db.query("SELECT transaction_id FROM production.transactions ORDER BY 1") == [
-        ("T001",), ("T002",), ("T003",)]
+    assert db.query("SELECT transaction_id FROM production.transactions ORDER BY 1") == [("T001",), ("T002",), ("T003",)]
 
 
 # --------------------------------------------------------------------------- item 3: batch dates
@@ -298,10 +310,12 @@ def test_a_batch_dated_before_a_loaded_one_is_refused_with_the_reload_command(db
 
     result = cli(db, feed)
     assert result.returncode == 1
-    message = (f"batch {late} is dated before batch {last}, which is already loaded. Batches load in date order: "
-               "a late batch would overwrite newer customer and product values with older ones. To load it, run: "
-               f"python pipeline_orchestrator.py run --reload {late} (every batch is loaded again from its files, "
-               "in date order, in one transaction). Nothing was loaded.")
+    message = (
+        f"batch {late} is dated before batch {last}, which is already loaded. Batches load in date order: "
+        "a late batch would overwrite newer customer and product values with older ones. To load it, run: "
+        f"python pipeline_orchestrator.py run --reload {late} (every batch is loaded again from its files, "
+        "in date order, in one transaction). Nothing was loaded."
+    )
     assert error_of(result) == message
     assert state(db) == before
     assert last_run(db) == ("failed", message)
@@ -316,20 +330,28 @@ def test_a_batch_dated_before_a_loaded_one_is_refused_with_the_reload_command(db
 
 
 def after_tomorrow_message(folder: Path, tomorrow: date) -> str:
-    return (f"{folder}: batch {folder.name} is dated after tomorrow ({tomorrow}). A batch folder is named by the "
-            "as-of date of its data, which cannot be in the future: rename the folder to the date it was "
-            "extracted. Nothing was loaded.")
+    return (
+        f"{folder}: batch {folder.name} is dated after tomorrow ({tomorrow}). A batch folder is named by the "
+        "as-of date of its data, which cannot be in the future: rename the folder to the date it was "
+        "extracted. Nothing was loaded."
+    )
 
 
 def before_2000_message(folder: Path, _tomorrow: date) -> str:
-    return (f"{folder}: batch {folder.name} is dated before 2000-01-01, the earliest date the pipeline accepts "
-            "(sql/00_setup/030_create_cleaning_functions.sql). Nothing was loaded.")
+    return (
+        f"{folder}: batch {folder.name} is dated before 2000-01-01, the earliest date the pipeline accepts "
+        "(sql/00_setup/030_create_cleaning_functions.sql). Nothing was loaded."
+    )
 
 
-@pytest.mark.parametrize("folder_name, expected", [
-    ("2205-01-03", after_tomorrow_message),  # a typo for 2025
-    ("1999-12-31", before_2000_message),
-], ids=["after-tomorrow", "before-2000"])
+@pytest.mark.parametrize(
+    "folder_name, expected",
+    [
+        ("2205-01-03", after_tomorrow_message),  # a typo for 2025
+        ("1999-12-31", before_2000_message),
+    ],
+    ids=["after-tomorrow", "before-2000"],
+)
 def test_a_batch_folder_with_an_impossible_date_is_refused_by_name(db, tmp_path, folder_name, expected):
     """issue 14 item 3: no folder dated after tomorrow or before 2000-01-01 is loaded, nor any beside it."""
     data = hand_written(tmp_path / "raw")
@@ -378,14 +400,23 @@ def crashable_server() -> Iterator[CrashableServer]:
         embedded = orchestrator.embedded_server(Path(pgdata))
 
         def crash() -> None:
-            subprocess.run([str(Path(embedded.bin_path) / "pg_ctl"), "-D", pgdata, "-m", "immediate", "stop"],
-                           check=True, capture_output=True, **as_os_user(embedded.system_user))
+            subprocess.run(
+                [str(Path(embedded.bin_path) / "pg_ctl"), "-D", pgdata, "-m", "immediate", "stop"],
+                check=True,
+                capture_output=True,
+                **as_os_user(embedded.system_user),
+            )
 
         def restart() -> None:
             """As an operator would: the next command starts the embedded server again (crash recovery)."""
-            subprocess.run([sys.executable, str(ROOT / "pipeline_orchestrator.py"), "db-url"], check=True,
-                           cwd=ROOT, capture_output=True, env={**os.environ, "DATABASE_URL": "",
-                                                               "PIPELINE_PGDATA": pgdata})
+            subprocess.run(
+                [sys.executable, str(ROOT / "pipeline_orchestrator.py"), "db-url"],
+                check=True,
+                cwd=ROOT,
+                capture_output=True,
+                env={**os.environ, "DATABASE_URL": "", "PIPELINE_PGDATA": pgdata},
+            )
+
         yield CrashableServer(server, crash, restart)
     finally:
         stop()
@@ -406,8 +437,7 @@ KEYS = {  # table: (its key, what the key stands for)
 
 
 def keyed_rows(db: Database) -> dict[str, list]:
-    return {table: db.query(f"SELECT {key}, {meaning} FROM {table} ORDER BY 1")
-            for table, (key, meaning) in KEYS.items()}
+    return {table: db.query(f"SELECT {key}, {meaning} FROM {table} ORDER BY 1") for table, (key, meaning) in KEYS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -418,10 +448,10 @@ def uncrashed_history(server, small_data, tmp_path_factory) -> tuple[dict, dict]
         return warehouse_fingerprint(reference), keyed_rows(reference)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("loaded_before_crash", [1, 2], ids=["after-the-first-load", "after-a-daily-run"])
-def test_keys_are_never_issued_twice_after_a_server_crash(crashable_server, uncrashed_history, small_data,
-                                                          tmp_path, loaded_before_crash):
+def test_keys_are_never_issued_twice_after_a_server_crash(
+    crashable_server, uncrashed_history, small_data, tmp_path, loaded_before_crash
+):
     """issue 14 item 4: keys handed out before a crash are not handed out again after it."""
     names = sorted(p.name for p in small_data.iterdir())
     feed = tmp_path / "feed"
@@ -444,13 +474,18 @@ def test_keys_are_never_issued_twice_after_a_server_crash(crashable_server, uncr
         expected_warehouse, expected_keys = uncrashed_history
         assert keyed_rows(db) == expected_keys
         assert warehouse_fingerprint(db) == expected_warehouse
-        assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [
-            (n, "complete") for n in names]
+        assert db.query("SELECT batch_id, status FROM pipeline.batches ORDER BY 1") == [(n, "complete") for n in names]
         last = db.scalar("SELECT max(run_id) FROM pipeline.runs")
-        assert db.query("SELECT check_name FROM pipeline.quality_results WHERE run_id = %s AND severity = 'error' "
-                        "AND failing_rows > 0", (last,)) == []
+        assert (
+            db.query(
+                "SELECT check_name FROM pipeline.quality_results WHERE run_id = %s AND severity = 'error' AND failing_rows > 0",
+                (last,),
+            )
+            == []
+        )
         assert db.scalar("SELECT count(*) FROM pipeline.quality_results WHERE run_id = %s", (last,)) == len(
-            list((UNDER_TEST / "sql" / "90_quality").glob("*.sql")))
+            list((UNDER_TEST / "sql" / "90_quality").glob("*.sql"))
+        )
         assert last_run(db) == ("succeeded", None)
 
 
@@ -460,35 +495,70 @@ def test_keys_are_never_issued_twice_after_a_server_crash(crashable_server, uncr
 def test_order_and_registration_dates_before_2000_are_quarantined_and_dim_date_does_not_stretch(db, tmp_path):
     """issue 14 item 5: years 1, 2 and 1850 are quarantined (date_out_of_range), not loaded, not in dim_date."""
     write_batch(
-        tmp_path / "raw", B1,
+        tmp_path / "raw",
+        B1,
         customers=[ANN, "C003,Cy,Ng,cy@example.com,,0002-06-01,,,,", "C004,Di,Wu,di@example.com,,1850-01-01,,,,"],
         products=[LAPTOP, MUG],
-        transactions=[ORDERS[0], "T004,C001,1850-01-01,10:00:00,PayPal,1 Main St,10.00",
-                      "T005,C001,0001-01-01,10:00:00,PayPal,1 Main St,10.00",
-                      "T006,C001,0002-06-01,10:00:00,PayPal,1 Main St,10.00"],
+        transactions=[
+            ORDERS[0],
+            "T004,C001,1850-01-01,10:00:00,PayPal,1 Main St,10.00",
+            "T005,C001,0001-01-01,10:00:00,PayPal,1 Main St,10.00",
+            "T006,C001,0002-06-01,10:00:00,PayPal,1 Main St,10.00",
+        ],
         items=[*LINES[:2], "I005,T005,P002,1,10.00,0,10.00"],
     )
     cli_ok(db, tmp_path / "raw")
     assert rejected(db) == [
-        ("customers.csv", 3, "C003", "date_out_of_range",
-         "registration_date 0002-06-01 is before 2000-01-01, the earliest date accepted"),
-        ("customers.csv", 4, "C004", "date_out_of_range",
-         "registration_date 1850-01-01 is before 2000-01-01, the earliest date accepted"),
-        ("transaction_items.csv", 4, "I005", "parent_rejected",
-         "transaction_id 'T005' was quarantined, so its items cannot be loaded"),
-        ("transactions.csv", 3, "T004", "date_out_of_range",
-         "transaction_date 1850-01-01 is before 2000-01-01, the earliest date accepted"),
-        ("transactions.csv", 4, "T005", "date_out_of_range",
-         "transaction_date 0001-01-01 is before 2000-01-01, the earliest date accepted"),
-        ("transactions.csv", 5, "T006", "date_out_of_range",
-         "transaction_date 0002-06-01 is before 2000-01-01, the earliest date accepted"),
+        (
+            "customers.csv",
+            3,
+            "C003",
+            "date_out_of_range",
+            "registration_date 0002-06-01 is before 2000-01-01, the earliest date accepted",
+        ),
+        (
+            "customers.csv",
+            4,
+            "C004",
+            "date_out_of_range",
+            "registration_date 1850-01-01 is before 2000-01-01, the earliest date accepted",
+        ),
+        (
+            "transaction_items.csv",
+            4,
+            "I005",
+            "parent_rejected",
+            "transaction_id 'T005' was quarantined, so its items cannot be loaded",
+        ),
+        (
+            "transactions.csv",
+            3,
+            "T004",
+            "date_out_of_range",
+            "transaction_date 1850-01-01 is before 2000-01-01, the earliest date accepted",
+        ),
+        (
+            "transactions.csv",
+            4,
+            "T005",
+            "date_out_of_range",
+            "transaction_date 0001-01-01 is before 2000-01-01, the earliest date accepted",
+        ),
+        (
+            "transactions.csv",
+            5,
+            "T006",
+            "date_out_of_range",
+            "transaction_date 0002-06-01 is before 2000-01-01, the earliest date accepted",
+        ),
     ]
     assert db.query("SELECT customer_id FROM production.customers ORDER BY 1") == [("C001",)]
     assert db.query("SELECT transaction_id FROM production.transactions ORDER BY 1") == [("T001",)]
     assert db.query("SELECT item_id FROM production.transaction_items ORDER BY 1") == [("I001",), ("I002",)]
     # the calendar covers the valid order (2024-02-20) and the batch date, whole years either side
     assert db.query("SELECT min(full_date), max(full_date), count(*) FROM warehouse.dim_date") == [
-        (date(2023, 1, 1), date(2025, 12, 31), 1096)]
+        (date(2023, 1, 1), date(2025, 12, 31), 1096)
+    ]
     assert db.query("SELECT bool_and(is_balanced) FROM pipeline.reconciliation") == [(True,)]
 
 
@@ -506,8 +576,9 @@ def test_a_bi_reader_holding_the_old_advisory_lock_does_not_stop_a_run(db, tmp_p
         result = cli_ok(db, data)
         assert "run 1 succeeded" in result.stdout
         assert db.query("SELECT batch_id, status FROM pipeline.batches") == [(B1, "complete")]
-        assert db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                         "AND objid = %s", (BI_LOCK_KEY,)) == 1
+        assert (
+            db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid = %s", (BI_LOCK_KEY,)) == 1
+        )
     finally:
         bi.close()
 
@@ -515,13 +586,14 @@ def test_a_bi_reader_holding_the_old_advisory_lock_does_not_stop_a_run(db, tmp_p
 def test_bi_reader_cannot_see_or_lock_the_run_lock(db, tmp_path):
     """issue 14 item 8: the run lock lives in the pipeline schema, which bi_reader cannot use."""
     cli_ok(db, hand_written(tmp_path / "raw"), "staging")
-    for statement in ("SELECT FROM pipeline.run_lock WHERE lock_name = 'pipeline' FOR UPDATE NOWAIT",
-                      "LOCK TABLE pipeline.run_lock IN ACCESS EXCLUSIVE MODE NOWAIT",
-                      "SELECT count(*) FROM pipeline.run_lock"):
+    for statement in (
+        "SELECT FROM pipeline.run_lock WHERE lock_name = 'pipeline' FOR UPDATE NOWAIT",
+        "LOCK TABLE pipeline.run_lock IN ACCESS EXCLUSIVE MODE NOWAIT",
+        "SELECT count(*) FROM pipeline.run_lock",
+    ):
         bi = as_bi_reader(db)
         try:
-            with pytest.raises(psycopg2.errors.InsufficientPrivilege,
-                               match="^permission denied for schema pipeline\n"):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="^permission denied for schema pipeline\n"):
                 bi.cursor().execute(statement)
         finally:
             bi.close()
@@ -533,15 +605,19 @@ def test_bi_reader_cannot_see_or_lock_the_run_lock(db, tmp_path):
 # --------------------------------------------------------------------------- item 10: smaller faults
 
 
-@pytest.mark.parametrize("args", [("production",), ("warehouse",), ("run", "--from", "production", "--to", "warehouse")],
-                         ids=["production", "warehouse", "run-production-to-warehouse"])
+@pytest.mark.parametrize(
+    "args",
+    [("production",), ("warehouse",), ("run", "--from", "production", "--to", "warehouse")],
+    ids=["production", "warehouse", "run-production-to-warehouse"],
+)
 def test_a_batch_stage_with_nothing_ever_loaded_says_nothing_was_loaded_yet(db, tmp_path, args):
     """issue 14 item 10a: not 'every batch is already loaded' when none ever was."""
     data = tmp_path / "raw"
     data.mkdir()
     result = cli_ok(db, data, *args)
-    assert (f"nothing loaded yet: there is no batch folder under {data} "
-            "(python pipeline_orchestrator.py generate writes some)\n") in result.stdout
+    assert (
+        f"nothing loaded yet: there is no batch folder under {data} (python pipeline_orchestrator.py generate writes some)\n"
+    ) in result.stdout
     assert "already loaded" not in result.stdout
     assert list(data.iterdir()) == []
     assert db.query("SELECT * FROM pipeline.batches") == []
@@ -551,26 +627,49 @@ def test_a_batch_stage_with_nothing_ever_loaded_says_nothing_was_loaded_yet(db, 
 def test_an_order_dated_before_its_customers_registration_loads_and_is_a_warning(db, tmp_path):
     """issue 14 item 10d: a guest checkout before sign-up is revenue, reported by check 970 as a warning."""
     # Bob registered on 2024-02-01; T002 is dated 2024-01-25, T003 (Bob's too) 2024-02-21.
-    write_batch(tmp_path / "raw", B1, customers=[ANN, BOB], products=[LAPTOP, MUG],
-                transactions=[ORDERS[0], "T002,C002,2024-01-25,11:00:00,PayPal,2 Oak St,20.00",
-                              "T003,C002,2024-02-21,12:00:00,PayPal,2 Oak St,10.00"],
-                items=LINES)
+    write_batch(
+        tmp_path / "raw",
+        B1,
+        customers=[ANN, BOB],
+        products=[LAPTOP, MUG],
+        transactions=[
+            ORDERS[0],
+            "T002,C002,2024-01-25,11:00:00,PayPal,2 Oak St,20.00",
+            "T003,C002,2024-02-21,12:00:00,PayPal,2 Oak St,10.00",
+        ],
+        items=LINES,
+    )
     result = cli_ok(db, tmp_path / "raw")
     assert "970_check_orders_before_registration.sql" in result.stdout
     assert "1 offending row(s) [warn]" in result.stdout
     assert rejected(db) == []
-    assert db.query("SELECT transaction_id, customer_id, transaction_date::text FROM production.transactions "
-                    "ORDER BY 1") == [("T001", "C001", "2024-02-20"), ("T002", "C002", "2024-01-25"),
-                                      ("T003", "C002", "2024-02-21")]
+    assert db.query("SELECT transaction_id, customer_id, transaction_date::text FROM production.transactions ORDER BY 1") == [
+        ("T001", "C001", "2024-02-20"),
+        ("T002", "C002", "2024-01-25"),
+        ("T003", "C002", "2024-02-21"),
+    ]
     # the early order is in the facts, on Bob's (only) version
     assert db.query(
         "SELECT f.item_id, c.customer_id, f.net_amount::text FROM warehouse.fact_sales AS f "
         "INNER JOIN warehouse.dim_customers AS c ON f.customer_key = c.customer_key "
-        "WHERE f.transaction_id = 'T002'") == [("I003", "C002", "20.00")]
+        "WHERE f.transaction_id = 'T002'"
+    ) == [("I003", "C002", "20.00")]
     assert db.query(
         "SELECT check_name, severity, failing_rows, sample FROM pipeline.quality_results "
-        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0") == [
-        ("970_check_orders_before_registration", "warn", 1,
-         [{"transaction_id": "T002", "customer_id": "C002", "transaction_date": "2024-01-25",
-           "registration_date": "2024-02-01"}])]
+        "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) AND failing_rows > 0"
+    ) == [
+        (
+            "970_check_orders_before_registration",
+            "warn",
+            1,
+            [
+                {
+                    "transaction_id": "T002",
+                    "customer_id": "C002",
+                    "transaction_date": "2024-01-25",
+                    "registration_date": "2024-02-01",
+                }
+            ],
+        )
+    ]
     assert last_run(db) == ("succeeded", None)

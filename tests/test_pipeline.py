@@ -10,44 +10,36 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import ROOT, fresh_database, run_cli, run_ok, table_counts, warehouse_fingerprint
+from conftest import ROOT, fresh_database, run_cli, run_ok, table_counts, warehouse_fingerprint, write_batch
 
 pytestmark = pytest.mark.every_server
 
-CUSTOMERS = """customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group
-C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34
-C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44
-C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54
-"""
-PRODUCTS = """product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id
-P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1
-P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2
-"""
-TRANSACTIONS = """transaction_id,customer_id,transaction_date,transaction_time,payment_method,shipping_address,total_amount
-T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00
-T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00
-T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00
-"""
-ITEMS = """item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total
-I1,T1,P1,1,1000.00,0,1000.00
-I2,T1,P2,1,10.00,0,10.00
-I3,T2,P2,2,10.00,10,18.00
-I4,T3,P2,1,10.00,0,10.00
-I5,T2,P2,0,10.00,0,0.00
-"""
-
-
-def write_batch(data_dir: Path, batch: str, **files: str) -> Path:
-    folder = data_dir / batch
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
-    return folder
+CUSTOMERS = [
+    "C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34",
+    "C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44",
+    "C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54",
+]
+PRODUCTS = [
+    "P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1",
+    "P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2",
+]
+TRANSACTIONS = [
+    'T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00',
+    'T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00',
+    'T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00',
+]
+ITEMS = [
+    "I1,T1,P1,1,1000.00,0,1000.00",
+    "I2,T1,P2,1,10.00,0,10.00",
+    "I3,T2,P2,2,10.00,10,18.00",
+    "I4,T3,P2,1,10.00,0,10.00",
+    "I5,T2,P2,0,10.00,0,0.00",
+]
 
 
 def hand_written(tmp_path: Path) -> Path:
     data = tmp_path / "raw"
-    write_batch(data, "2024-12-31", customers=CUSTOMERS, products=PRODUCTS, transactions=TRANSACTIONS, transaction_items=ITEMS)
+    write_batch(data, "2024-12-31", customers=CUSTOMERS, products=PRODUCTS, transactions=TRANSACTIONS, items=ITEMS)
     return data
 
 

@@ -6,24 +6,17 @@ out), then an end-to-end run on generated dirty data checked against the generat
 
 from __future__ import annotations
 
-import pytest
 import json
 from collections import Counter
 from pathlib import Path
 
-from conftest import Database, run_ok
+import pytest
+from conftest import HEADERS, Database, run_ok, write_batch
 
 import generators
 
 pytestmark = pytest.mark.every_server
 
-HEADERS = {
-    "customers.csv": "customer_id,first_name,last_name,email,phone,registration_date,city,state,country,age_group",
-    "products.csv": "product_id,product_name,category,sub_category,price,cost,brand,stock_quantity,supplier_id",
-    "transactions.csv": "transaction_id,customer_id,transaction_date,transaction_time,payment_method,"
-    "shipping_address,total_amount",
-    "transaction_items.csv": "item_id,transaction_id,product_id,quantity,unit_price,discount_percentage,line_total",
-}
 B1, B2 = "2024-03-01", "2024-03-02"
 
 ALICE = "C001,Alice,Smith,alice@example.com,5551234567,2024-01-15,Boston,Massachusetts,United States,25-34"
@@ -32,20 +25,11 @@ ORDER = "T001,C001,2024-02-20,13:45:00,Credit Card,1 Main St,999.99"
 LINE = "I001,T001,P001,1,999.99,0,999.99"
 
 
-def write_batch(root: Path, day: str, customers: list[str] = (), products: list[str] = (),
-                transactions: list[str] = (), items: list[str] = ()) -> Path:
-    """A batch folder with the four files: the header, then the given lines as raw text."""
-    folder = root / day
-    folder.mkdir(parents=True)
-    for name, lines in zip(HEADERS, (customers, products, transactions, items)):
-        (folder / name).write_text("".join(line + "\n" for line in [HEADERS[name], *lines]), encoding="utf-8")
-    return folder
-
-
 def reconciliation(db: Database) -> list[tuple]:
     return db.query(
         "SELECT batch_id, source_file, ledger_rows, raw_rows, waiting_in, inserted, updated, duplicates, "
-        "superseded, quarantined, waiting_out, is_balanced FROM pipeline.reconciliation ORDER BY 1, 2")
+        "superseded, quarantined, waiting_out, is_balanced FROM pipeline.reconciliation ORDER BY 1, 2"
+    )
 
 
 def recon_row(db: Database, batch: str, file: str) -> tuple:
@@ -66,7 +50,8 @@ def assert_all_balanced(db: Database) -> None:
 def rejected(db: Database) -> list[tuple]:
     return db.query(
         "SELECT batch_id, source_file, line_number, record_id, rule_name, reason, raw_row, rejected_in_batch_id "
-        "FROM pipeline.rejected_rows ORDER BY source_file, batch_id, line_number")
+        "FROM pipeline.rejected_rows ORDER BY source_file, batch_id, line_number"
+    )
 
 
 def raw(file: str, line: str) -> dict[str, str]:
@@ -79,10 +64,13 @@ def raw(file: str, line: str) -> dict[str, str]:
 
 def test_cleaning_rules(db: Database, tmp_path: Path) -> None:
     write_batch(
-        tmp_path / "raw", B1,
+        tmp_path / "raw",
+        B1,
         customers=[
-            ("  C001 ,  alice  ,SMITH, Alice.Smith@Example.COM ,+1 (555) 123-4567,2024-01-15,"
-             " new   york ,new york,united states,25-34"),
+            (
+                "  C001 ,  alice  ,SMITH, Alice.Smith@Example.COM ,+1 (555) 123-4567,2024-01-15,"
+                " new   york ,new york,united states,25-34"
+            ),
             "C002,bob,o'brien,BOB@EXAMPLE.COM,(555) 987-6543,2024-02-01,BOSTON,MASSACHUSETTS,UNITED STATES, 35-44 ",
             "C003,Cleo,Ray,cleo@example.com,,2024-02-29,,,,",  # a leap day
             "C004,Dee,Fox,dee@example.com,,\t2024-02-03 ,,,,",  # a tab around a date is white space too
@@ -108,10 +96,30 @@ def test_cleaning_rules(db: Database, tmp_path: Path) -> None:
         "LEFT JOIN production.states AS st USING (state_id) LEFT JOIN production.countries AS co USING (country_id) "
         "ORDER BY 1"
     ) == [
-        ("C001", "Alice", "Smith", "alice.smith@example.com", "+15551234567", "2024-01-15",
-         "New York", "New York", "United States", "25-34"),
-        ("C002", "Bob", "O'Brien", "bob@example.com", "5559876543", "2024-02-01",
-         "Boston", "Massachusetts", "United States", "35-44"),
+        (
+            "C001",
+            "Alice",
+            "Smith",
+            "alice.smith@example.com",
+            "+15551234567",
+            "2024-01-15",
+            "New York",
+            "New York",
+            "United States",
+            "25-34",
+        ),
+        (
+            "C002",
+            "Bob",
+            "O'Brien",
+            "bob@example.com",
+            "5559876543",
+            "2024-02-01",
+            "Boston",
+            "Massachusetts",
+            "United States",
+            "35-44",
+        ),
         ("C003", "Cleo", "Ray", "cleo@example.com", None, "2024-02-29", None, None, None, None),
         ("C004", "Dee", "Fox", "dee@example.com", None, "2024-02-03", None, None, None, None),
     ]
@@ -151,62 +159,129 @@ def test_cleaning_rules(db: Database, tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- quarantine
 
 CUSTOMER_DEFECTS = [
-    ("C010,Eve,Adams,eve.example.com,555,2024-01-01,,,,", "C010", "invalid_email",
-     "email 'eve.example.com' is not a valid address"),
-    ("C011,,Brown,b@example.com,555,2024-01-01,,,,", "C011", "missing_required",
-     "required column(s) empty: first_name"),
-    ("C012,Dan,Ray,dan@example.com,555,2024-13-45,,,,", "C012", "invalid_date",
-     "registration_date '2024-13-45' is not a date (YYYY-MM-DD)"),
-    ("C013,Fay,Lee,fay@example.com,555,2024-04-01,,,,", "C013", "future_date",
-     "registration_date 2024-04-01 is after the batch date 2024-03-01"),
-    ("C014,Gus,Kim,gus@example.com,555,2024-01-01,Boston,,United States,", "C014", "incomplete_address",
-     "city 'Boston', state NULL and country 'United States' must be given together or not at all"),
-    ("C015,Hal,Ng, ALICE@example.com,555,2024-01-01,,,,", "C015", "duplicate_email",
-     "email 'alice@example.com' already belongs to another customer"),
-    ("C016,Ivy,Ray,ivy@example.com,555,1999-12-31,,,,", "C016", "date_out_of_range",
-     "registration_date 1999-12-31 is before 2000-01-01, the earliest date accepted"),
+    (
+        "C010,Eve,Adams,eve.example.com,555,2024-01-01,,,,",
+        "C010",
+        "invalid_email",
+        "email 'eve.example.com' is not a valid address",
+    ),
+    ("C011,,Brown,b@example.com,555,2024-01-01,,,,", "C011", "missing_required", "required column(s) empty: first_name"),
+    (
+        "C012,Dan,Ray,dan@example.com,555,2024-13-45,,,,",
+        "C012",
+        "invalid_date",
+        "registration_date '2024-13-45' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "C013,Fay,Lee,fay@example.com,555,2024-04-01,,,,",
+        "C013",
+        "future_date",
+        "registration_date 2024-04-01 is after the batch date 2024-03-01",
+    ),
+    (
+        "C014,Gus,Kim,gus@example.com,555,2024-01-01,Boston,,United States,",
+        "C014",
+        "incomplete_address",
+        "city 'Boston', state NULL and country 'United States' must be given together or not at all",
+    ),
+    (
+        "C015,Hal,Ng, ALICE@example.com,555,2024-01-01,,,,",
+        "C015",
+        "duplicate_email",
+        "email 'alice@example.com' already belongs to another customer",
+    ),
+    (
+        "C016,Ivy,Ray,ivy@example.com,555,1999-12-31,,,,",
+        "C016",
+        "date_out_of_range",
+        "registration_date 1999-12-31 is before 2000-01-01, the earliest date accepted",
+    ),
 ]
 PRODUCT_DEFECTS = [
-    ("P010,,Electronics,Laptops,10.00,5.00,,1,S001", "P010", "missing_required",
-     "required column(s) empty: product_name"),
-    ("P011,Thing,Electronics,Laptops,abc,5.00,,1,S001", "P011", "invalid_number",
-     "not a number (digits, optional sign, at most 2 decimals): price 'abc'"),
-    ("P012,Thing,Electronics,Laptops,10.00,-5.00,,1,S001", "P012", "negative_amount",
-     "cost -5.00 must not be negative"),
+    ("P010,,Electronics,Laptops,10.00,5.00,,1,S001", "P010", "missing_required", "required column(s) empty: product_name"),
+    (
+        "P011,Thing,Electronics,Laptops,abc,5.00,,1,S001",
+        "P011",
+        "invalid_number",
+        "not a number (digits, optional sign, at most 2 decimals): price 'abc'",
+    ),
+    ("P012,Thing,Electronics,Laptops,10.00,-5.00,,1,S001", "P012", "negative_amount", "cost -5.00 must not be negative"),
 ]
 TRANSACTION_DEFECTS = [
-    ("T010,,2024-02-01,10:00:00,Credit Card,1 A St,10.00", "T010", "missing_required",
-     "required column(s) empty: customer_id"),
-    ("T011,C001,31/12/2024,10:00:00,Credit Card,1 A St,10.00", "T011", "invalid_date",
-     "transaction_date '31/12/2024' is not a date (YYYY-MM-DD)"),
-    ("T012,C001,2024-02-01,25:61:00,Credit Card,1 A St,10.00", "T012", "invalid_date",
-     "transaction_time '25:61:00' is not a time (HH:MM or HH:MM:SS)"),
-    ("T013,C001,2024-02-01,10:00:00,Credit Card,1 A St,N/A", "T013", "invalid_number",
-     "total_amount 'N/A' is not a number (digits, optional sign, at most 2 decimals)"),
-    ("T014,C001,2024-02-01,10:00:00,Credit Card,1 A St,-10.00", "T014", "negative_amount",
-     "total_amount -10.00 must not be negative"),
-    ("T015,C001,2024-03-05,10:00:00,Credit Card,1 A St,10.00", "T015", "future_date",
-     "transaction_date 2024-03-05 is after the batch date 2024-03-01"),
-    ("T016,C011,2024-02-01,10:00:00,Credit Card,1 A St,10.00", "T016", "parent_rejected",
-     "customer_id 'C011' was quarantined, so its orders cannot be loaded"),
-    ("T017,C001,2023-02-29,10:00:00,Credit Card,1 A St,10.00", "T017", "invalid_date",
-     "transaction_date '2023-02-29' is not a date (YYYY-MM-DD)"),
-    ("T018,C001,1850-03-01,10:00:00,Credit Card,1 A St,10.00", "T018", "date_out_of_range",
-     "transaction_date 1850-03-01 is before 2000-01-01, the earliest date accepted"),
+    ("T010,,2024-02-01,10:00:00,Credit Card,1 A St,10.00", "T010", "missing_required", "required column(s) empty: customer_id"),
+    (
+        "T011,C001,31/12/2024,10:00:00,Credit Card,1 A St,10.00",
+        "T011",
+        "invalid_date",
+        "transaction_date '31/12/2024' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "T012,C001,2024-02-01,25:61:00,Credit Card,1 A St,10.00",
+        "T012",
+        "invalid_date",
+        "transaction_time '25:61:00' is not a time (HH:MM or HH:MM:SS)",
+    ),
+    (
+        "T013,C001,2024-02-01,10:00:00,Credit Card,1 A St,N/A",
+        "T013",
+        "invalid_number",
+        "total_amount 'N/A' is not a number (digits, optional sign, at most 2 decimals)",
+    ),
+    (
+        "T014,C001,2024-02-01,10:00:00,Credit Card,1 A St,-10.00",
+        "T014",
+        "negative_amount",
+        "total_amount -10.00 must not be negative",
+    ),
+    (
+        "T015,C001,2024-03-05,10:00:00,Credit Card,1 A St,10.00",
+        "T015",
+        "future_date",
+        "transaction_date 2024-03-05 is after the batch date 2024-03-01",
+    ),
+    (
+        "T016,C011,2024-02-01,10:00:00,Credit Card,1 A St,10.00",
+        "T016",
+        "parent_rejected",
+        "customer_id 'C011' was quarantined, so its orders cannot be loaded",
+    ),
+    (
+        "T017,C001,2023-02-29,10:00:00,Credit Card,1 A St,10.00",
+        "T017",
+        "invalid_date",
+        "transaction_date '2023-02-29' is not a date (YYYY-MM-DD)",
+    ),
+    (
+        "T018,C001,1850-03-01,10:00:00,Credit Card,1 A St,10.00",
+        "T018",
+        "date_out_of_range",
+        "transaction_date 1850-03-01 is before 2000-01-01, the earliest date accepted",
+    ),
 ]
 ITEM_DEFECTS = [
     ("I010,T001,,1,10.00,0,10.00", "I010", "missing_required", "required column(s) empty: product_id"),
-    ("I011,T001,P001,two,10.00,0,10.00", "I011", "invalid_number",
-     "not a number (digits, optional sign, at most 2 decimals): quantity 'two'"),
+    (
+        "I011,T001,P001,two,10.00,0,10.00",
+        "I011",
+        "invalid_number",
+        "not a number (digits, optional sign, at most 2 decimals): quantity 'two'",
+    ),
     ("I012,T001,P001,0,10.00,0,0.00", "I012", "quantity_not_positive", "quantity 0 must be greater than 0"),
-    ("I013,T001,P001,1,10.00,150,-5.00", "I013", "discount_out_of_range",
-     "discount_percentage 150.00 must be between 0 and 100"),
+    ("I013,T001,P001,1,10.00,150,-5.00", "I013", "discount_out_of_range", "discount_percentage 150.00 must be between 0 and 100"),
     ("I014,T001,P001,1,-10.00,0,10.00", "I014", "negative_amount", "unit_price -10.00 must not be negative"),
-    ("I015,T001,P001,2,10.00,0,25.00", "I015", "line_total_mismatch",
-     "line_total 25.00 differs from quantity x unit_price x (1 - discount/100) = 20.00 by more than one cent"),
+    (
+        "I015,T001,P001,2,10.00,0,25.00",
+        "I015",
+        "line_total_mismatch",
+        "line_total 25.00 differs from quantity x unit_price x (1 - discount/100) = 20.00 by more than one cent",
+    ),
     ("I016,T001,P999,1,10.00,0,10.00", "I016", "unknown_product", "product_id 'P999' is not a known product"),
-    ("I017,T016,P001,1,10.00,0,10.00", "I017", "parent_rejected",
-     "transaction_id 'T016' was quarantined, so its items cannot be loaded"),
+    (
+        "I017,T016,P001,1,10.00,0,10.00",
+        "I017",
+        "parent_rejected",
+        "transaction_id 'T016' was quarantined, so its items cannot be loaded",
+    ),
 ]
 
 
@@ -218,9 +293,14 @@ def test_every_quarantine_rule(db: Database, tmp_path: Path) -> None:
         "transaction_items.csv": ITEM_DEFECTS,
     }
     valid = {"customers.csv": ALICE, "products.csv": LAPTOP, "transactions.csv": ORDER, "transaction_items.csv": LINE}
+    lines = {f: [valid[f]] + [line for line, *_ in defects[f]] for f in HEADERS}
     write_batch(
-        tmp_path / "raw", B1,
-        *[[valid[f]] + [line for line, *_ in defects[f]] for f in HEADERS],
+        tmp_path / "raw",
+        B1,
+        customers=lines["customers.csv"],
+        products=lines["products.csv"],
+        transactions=lines["transactions.csv"],
+        items=lines["transaction_items.csv"],
     )
     run_ok(db, tmp_path / "raw", "run", "--to", "production")
 
@@ -243,17 +323,37 @@ def test_every_quarantine_rule(db: Database, tmp_path: Path) -> None:
 
 def test_quarantine_keeps_quoted_raw_text(db: Database, tmp_path: Path) -> None:
     """raw_row holds the text as delivered: spaces, quotes and commas kept, not the cleaned value."""
-    write_batch(tmp_path / "raw", B1, customers=[
-        'C020," Ann ","O""Neil, Jr",  ANN@EXAMPLE ,+44 20,2024-01-01,,,,',
-    ])
-    run_ok(db, tmp_path / "raw", "run", "--to", "production")
-    assert rejected(db) == [(
-        B1, "customers.csv", 2, "C020", "invalid_email", "email 'ann@example' is not a valid address",
-        {"customer_id": "C020", "first_name": " Ann ", "last_name": 'O"Neil, Jr', "email": "  ANN@EXAMPLE ",
-         "phone": "+44 20", "registration_date": "2024-01-01", "city": "", "state": "", "country": "",
-         "age_group": ""},
+    write_batch(
+        tmp_path / "raw",
         B1,
-    )]
+        customers=[
+            'C020," Ann ","O""Neil, Jr",  ANN@EXAMPLE ,+44 20,2024-01-01,,,,',
+        ],
+    )
+    run_ok(db, tmp_path / "raw", "run", "--to", "production")
+    assert rejected(db) == [
+        (
+            B1,
+            "customers.csv",
+            2,
+            "C020",
+            "invalid_email",
+            "email 'ann@example' is not a valid address",
+            {
+                "customer_id": "C020",
+                "first_name": " Ann ",
+                "last_name": 'O"Neil, Jr',
+                "email": "  ANN@EXAMPLE ",
+                "phone": "+44 20",
+                "registration_date": "2024-01-01",
+                "city": "",
+                "state": "",
+                "country": "",
+                "age_group": "",
+            },
+            B1,
+        )
+    ]
     assert_all_balanced(db)
 
 
@@ -270,7 +370,9 @@ def test_duplicates_superseded_and_updates(db: Database, tmp_path: Path) -> None
     assert recon_row(db, B1, "customers.csv") == (4, 0, 2, 0, 1, 1, 0, 0)
     assert recon_row(db, B1, "products.csv") == (2, 0, 1, 0, 1, 0, 0, 0)
     assert db.query("SELECT customer_id, phone, last_batch_id FROM production.customers ORDER BY 1") == [
-        ("C001", "5551234567", B1), ("C002", "5550000002", B1)]
+        ("C001", "5551234567", B1),
+        ("C002", "5550000002", B1),
+    ]
     before = dict(db.query("SELECT customer_id, updated_at FROM production.customers"))
 
     # batch 2: Alice re-delivered unchanged (with spacing and case that clean away), Bob moved
@@ -316,8 +418,11 @@ def test_email_given_up_in_the_same_batch_can_be_taken(db: Database, tmp_path: P
 
     assert rejected(db) == []
     assert db.query("SELECT customer_id, email FROM production.customers ORDER BY 1") == [
-        ("C001", "bob@example.com"), ("C002", "robert@example.com"),
-        ("C003", "carol.diaz@example.com"), ("C004", "carol@example.com")]
+        ("C001", "bob@example.com"),
+        ("C002", "robert@example.com"),
+        ("C003", "carol.diaz@example.com"),
+        ("C004", "carol@example.com"),
+    ]
     assert recon_row(db, B2, "customers.csv") == (5, 0, 2, 2, 0, 1, 0, 0)
 
 
@@ -331,7 +436,8 @@ def test_late_arriving_item_waits_then_loads(db: Database, tmp_path: Path) -> No
 
     assert recon_row(db, B1, "transaction_items.csv") == (1, 0, 0, 0, 0, 0, 0, 1)
     assert db.query("SELECT item_id, transaction_id, batch_id, line_number FROM staging.transaction_items_waiting") == [
-        ("I001", "T001", B1, 2)]
+        ("I001", "T001", B1, 2)
+    ]
     assert db.query("SELECT item_id FROM production.transaction_items") == []
 
     write_batch(root, B2, transactions=[ORDER])
@@ -340,8 +446,7 @@ def test_late_arriving_item_waits_then_loads(db: Database, tmp_path: Path) -> No
     assert recon_row(db, B2, "transaction_items.csv") == (0, 1, 1, 0, 0, 0, 0, 0)
     assert db.query("SELECT count(*) FROM staging.transaction_items_waiting") == [(0,)]
     assert db.query(
-        "SELECT item_id, transaction_id, product_id, quantity, line_total::text, last_batch_id "
-        "FROM production.transaction_items"
+        "SELECT item_id, transaction_id, product_id, quantity, line_total::text, last_batch_id FROM production.transaction_items"
     ) == [("I001", "T001", "P001", 1, "999.99", B2)]
     assert db.query("SELECT item_id FROM warehouse.fact_sales") == [("I001",)]
     assert rejected(db) == []
@@ -357,11 +462,26 @@ def test_waiting_item_whose_transaction_is_quarantined(db: Database, tmp_path: P
     run_ok(db, root, "run", "--to", "warehouse")
 
     assert rejected(db) == [
-        (B1, "transaction_items.csv", 2, "I001", "parent_rejected",
-         "transaction_id 'T001' was quarantined, so its items cannot be loaded",
-         raw("transaction_items.csv", LINE), B2),
-        (B2, "transactions.csv", 2, "T001", "invalid_date", "transaction_date '2024-02-30' is not a date (YYYY-MM-DD)",
-         raw("transactions.csv", bad_order), B2),
+        (
+            B1,
+            "transaction_items.csv",
+            2,
+            "I001",
+            "parent_rejected",
+            "transaction_id 'T001' was quarantined, so its items cannot be loaded",
+            raw("transaction_items.csv", LINE),
+            B2,
+        ),
+        (
+            B2,
+            "transactions.csv",
+            2,
+            "T001",
+            "invalid_date",
+            "transaction_date '2024-02-30' is not a date (YYYY-MM-DD)",
+            raw("transactions.csv", bad_order),
+            B2,
+        ),
     ]
     assert recon_row(db, B2, "transaction_items.csv") == (0, 1, 0, 0, 0, 0, 1, 0)
     assert recon_row(db, B2, "transactions.csv") == (1, 0, 0, 0, 0, 0, 1, 0)
@@ -380,7 +500,8 @@ def test_transaction_waits_for_its_customer_like_a_line_for_its_transaction(db: 
     assert recon_row(db, B1, "transactions.csv") == (1, 0, 0, 0, 0, 0, 0, 1)
     assert recon_row(db, B1, "transaction_items.csv") == (1, 0, 0, 0, 0, 0, 0, 1)
     assert db.query("SELECT transaction_id, customer_id, batch_id, line_number FROM staging.transactions_waiting") == [
-        ("T001", "C001", B1, 2)]
+        ("T001", "C001", B1, 2)
+    ]
     assert db.query("SELECT count(*) FROM production.transactions") == [(0,)]
 
     write_batch(root, B2, customers=[ALICE])
@@ -390,10 +511,8 @@ def test_transaction_waits_for_its_customer_like_a_line_for_its_transaction(db: 
     assert recon_row(db, B2, "transaction_items.csv") == (0, 1, 1, 0, 0, 0, 0, 0)
     assert db.query("SELECT count(*) FROM staging.transactions_waiting") == [(0,)]
     assert db.query("SELECT count(*) FROM staging.transaction_items_waiting") == [(0,)]
-    assert db.query("SELECT transaction_id, customer_id, last_batch_id FROM production.transactions") == [
-        ("T001", "C001", B2)]
-    assert db.query("SELECT item_id, transaction_id, net_amount::text FROM warehouse.fact_sales") == [
-        ("I001", "T001", "999.99")]
+    assert db.query("SELECT transaction_id, customer_id, last_batch_id FROM production.transactions") == [("T001", "C001", B2)]
+    assert db.query("SELECT item_id, transaction_id, net_amount::text FROM warehouse.fact_sales") == [("I001", "T001", "999.99")]
     assert rejected(db) == []
     assert_all_balanced(db)
 
@@ -426,10 +545,14 @@ def test_end_to_end_generated_dirty_data(db: Database, tmp_path: Path) -> None:
     run_ok(db, root, "run", "--to", "warehouse")
 
     expected, duplicates = manifest_quarantine(root)
-    got = Counter({
-        (batch, file, rule): count for batch, file, rule, count in db.query(
-            "SELECT batch_id, source_file, rule_name, count(*) FROM pipeline.rejected_rows GROUP BY 1, 2, 3")
-    })
+    got = Counter(
+        {
+            (batch, file, rule): count
+            for batch, file, rule, count in db.query(
+                "SELECT batch_id, source_file, rule_name, count(*) FROM pipeline.rejected_rows GROUP BY 1, 2, 3"
+            )
+        }
+    )
     assert got == expected
     assert len(expected) > 10  # every kind of defect was exercised
 

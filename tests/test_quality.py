@@ -15,8 +15,7 @@ from pathlib import Path
 import psycopg2
 import psycopg2.extensions
 import pytest
-from conftest import Database, fresh_database, run_cli, run_ok
-from test_warehouse import customer, line, order, product, write_batch
+from conftest import Database, fresh_database, run_cli, run_ok, write_batch
 
 import pipeline_orchestrator as orchestrator
 
@@ -345,10 +344,15 @@ def tiny_warehouse(raw: Path) -> None:
     write_batch(
         raw,
         "2024-01-10",
-        customers=[customer("C1", "Austin")],
-        products=[product("P1", "10.00", "6.00")],
-        transactions=[order("T1", "C1", "2024-01-05", "10.00"), order("T2", "C1", "2024-01-09", "20.00")],
-        items=[line("I1", "T1", "P1", 1, "10.00"), line("I2", "T2", "P1", 2, "10.00")],
+        customers=[
+            ["C1", "Ann", "Leec1", "c1@example.com", "+1 555 0100", "2020-05-01", "Austin", "Texas", "United States", "25-34"]
+        ],
+        products=[["P1", "Widget P1", "Electronics", "Audio", "10.00", "6.00", "Acme", "10", "S001"]],
+        transactions=[
+            ["T1", "C1", "2024-01-05", "12:00:00", "Credit Card", "1 Main St, Austin", "10.00"],
+            ["T2", "C1", "2024-01-09", "12:00:00", "Credit Card", "1 Main St, Austin", "20.00"],
+        ],
+        items=[["I1", "T1", "P1", "1", "10.00", "0", "10.00"], ["I2", "T2", "P1", "2", "10.00", "0", "20.00"]],
     )
 
 
