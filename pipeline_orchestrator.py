@@ -1299,6 +1299,14 @@ def leading_comment_lines(statement: str) -> int:
 
 def copy_error_message(path: Path, exc: psycopg2.Error) -> str:
     diag = exc.diag
+    if (exc.pgcode or "").startswith(("53", "58")):
+        # insufficient resources (disk full, out of memory) or a system error: the server's
+        # trouble, not the file's, whatever line COPY had reached
+        return (
+            f"the database server could not go on while loading {rel(path)}: {diag.message_primary or first_line(exc)} "
+            f"(SQLSTATE {exc.pgcode}). The file is not at fault; free space or memory on the server and run "
+            "again. The stage was rolled back."
+        )
     match = re.search(r"line (\d+)", diag.context or "")
     where = f", line {match.group(1)}" if match else ""
     text = diag.message_primary or str(exc).strip()

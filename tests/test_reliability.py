@@ -557,3 +557,23 @@ def test_first_runs_at_once_on_a_new_embedded_server_then_pgport_and_a_killed_se
             **({"user": server.system_user} if os.geteuid() == 0 else {}),
         )
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_a_server_out_of_disk_during_copy_is_named_as_the_server_not_the_file(db) -> None:
+    """A disk-full error raised by the server itself (SQLSTATE 53100, as COPY gets it when the
+    server's disk fills) is reported as the server's trouble, not as a problem at a line."""
+    conn = psycopg2.connect(db.url)
+    try:
+        with conn.cursor() as cur, pytest.raises(psycopg2.Error) as raised:
+            cur.execute(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'disk_full', "
+                "MESSAGE = 'could not extend file \"base/5/16384\": No space left on device'; END $$"
+            )
+    finally:
+        conn.close()
+    path = orchestrator.ROOT / "data" / "raw" / "2024-01-01" / "transactions.csv"
+    assert orchestrator.copy_error_message(path, raised.value) == (
+        "the database server could not go on while loading data/raw/2024-01-01/transactions.csv: could not extend "
+        'file "base/5/16384": No space left on device (SQLSTATE 53100). The file is not at fault; free space or '
+        "memory on the server and run again. The stage was rolled back."
+    )
