@@ -14,6 +14,12 @@
 -- The times and the state of another role's session are visible only to superusers and
 -- members of pg_read_all_stats (the embedded server grants it to the pipeline's role);
 -- otherwise they are NULL and the pid, role and application still say who it is.
+{%- if citus %}
+-- On Citus the view stays on the coordinator, whose locks it reads: created in the same
+-- transaction as its schema, Citus would propagate it to the workers and, with it, try to
+-- create its pg_catalog dependencies there ("permission denied for schema pg_catalog").
+SET LOCAL citus.enable_ddl_propagation = off;
+{%- endif %}
 CREATE OR REPLACE VIEW pipeline.lock_holders AS
 SELECT
     a.pid,
@@ -46,3 +52,7 @@ COMMENT ON COLUMN pipeline.lock_holders.client_addr IS 'Client address; NULL for
 COMMENT ON COLUMN pipeline.lock_holders.state IS 'active, idle in transaction, ...; NULL when not visible to this role.';
 COMMENT ON COLUMN pipeline.lock_holders.transaction_started_at IS 'When the session''s current transaction began; NULL when not visible to this role.';
 COMMENT ON COLUMN pipeline.lock_holders.held_locks IS 'The tables and views it holds locks on, with the lock mode.';
+{%- if citus %}
+
+RESET citus.enable_ddl_propagation;
+{%- endif %}
