@@ -7,12 +7,16 @@
 -- target:      staging.first_orders_before
 -- grain:       one row per such customer who had ordered before
 -- reads:       staging.fact_sales_changes, staging.fact_sales_before,
---              warehouse.customer_first_orders
+--              warehouse.first_orders_of() (on Citus, the view customer_first_orders instead)
 -- rerunnable:  yes (rebuilt each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.first_orders_before;
 
+-- The customers' first orders by warehouse.first_orders_of (by index when they are few);
+-- on Citus the view filtered by the customers (306 says why).
+
 CREATE UNLOGGED TABLE staging.first_orders_before AS
+{%- if citus %}
 SELECT
     fo.customer_id,
     fo.first_date_key
@@ -23,5 +27,15 @@ WHERE
         UNION
         SELECT b.customer_id FROM staging.fact_sales_before AS b
     );
+{%- else %}
+SELECT
+    fo.customer_id,
+    fo.first_date_key
+FROM warehouse.first_orders_of(array(
+    SELECT c.customer_id FROM staging.fact_sales_changes AS c
+    UNION
+    SELECT b.customer_id FROM staging.fact_sales_before AS b
+)) AS fo;
+{%- endif %}
 
 ANALYZE staging.first_orders_before;

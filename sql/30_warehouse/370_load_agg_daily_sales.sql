@@ -10,7 +10,8 @@
 -- grain:       one row per date with sales
 -- reads:       staging.fact_sales_changes, staging.fact_sales_before,
 --              staging.first_orders_before, warehouse.fact_sales, warehouse.dim_date,
---              warehouse.dim_customers, warehouse.customer_first_orders
+--              warehouse.dim_customers, warehouse.first_orders_of() (on Citus, the view
+--              customer_first_orders instead)
 -- rerunnable:  yes (the touched days are deleted and recomputed from fact_sales)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.agg_days;
@@ -20,11 +21,18 @@ CREATE UNLOGGED TABLE staging.agg_days AS
 -- customers who had ordered before can move it off the days below (a new customer's first
 -- day is the day of one of the changed lines): none on a first load.
 WITH n AS (
+    {%- if citus %}
     SELECT
         fo.customer_id,
         fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
     WHERE fo.customer_id IN (SELECT k.customer_id FROM staging.first_orders_before AS k)
+    {%- else %}
+    SELECT
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.first_orders_of(array(SELECT k.customer_id FROM staging.first_orders_before AS k)) AS fo
+    {%- endif %}
 ),
 
 moved_first_days AS (
@@ -87,13 +95,22 @@ day_orders AS (
     WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
 ),
 
--- First order over each customer's whole history, not only the days recomputed.
+-- First order over each customer's whole history, not only the days recomputed: by
+-- warehouse.first_orders_of (by index when they are few); on Citus the view filtered by
+-- the customers (306 says why).
 first_orders AS (
+    {%- if citus %}
     SELECT
         fo.customer_id,
         fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
     WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
+    {%- else %}
+    SELECT
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.first_orders_of(array(SELECT DISTINCT o.customer_id FROM day_orders AS o)) AS fo
+    {%- endif %}
 ),
 
 day_order_counts AS (

@@ -7,7 +7,8 @@
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
 -- reads:       pipeline.check_scope_start(), warehouse.agg_daily_sales, warehouse.fact_sales,
---              warehouse.dim_date, warehouse.dim_customers, warehouse.customer_first_orders
+--              warehouse.dim_date, warehouse.dim_customers, warehouse.first_orders_of() (on Citus, the view
+--              customer_first_orders instead)
 -- scope:       days with facts of the batches from pipeline.check_scope_start() on, or whose
 --              aggregate changed since pipeline.check_since()
 --              (every day when unset)
@@ -52,12 +53,21 @@ day_orders AS (
 ),
 
 -- First order over all of a customer's history, not only the days in scope.
+-- by warehouse.first_orders_of (by index when they are few); on Citus the view filtered
+-- by the customers (306 says why)
 first_orders AS (
+    {%- if citus %}
     SELECT
         fo.customer_id,
         fo.first_date_key
     FROM warehouse.customer_first_orders AS fo
     WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
+    {%- else %}
+    SELECT
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.first_orders_of(array(SELECT DISTINCT o.customer_id FROM day_orders AS o)) AS fo
+    {%- endif %}
 ),
 
 orders AS (
