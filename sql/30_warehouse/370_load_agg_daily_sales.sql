@@ -10,8 +10,7 @@
 -- grain:       one row per date with sales
 -- reads:       staging.fact_sales_changes, staging.fact_sales_before,
 --              staging.first_orders_before, warehouse.fact_sales, warehouse.dim_date,
---              warehouse.dim_customers, warehouse.first_orders_of() (on Citus, the view
---              customer_first_orders instead)
+--              warehouse.dim_customers, warehouse.first_orders_of()
 -- rerunnable:  yes (the touched days are deleted and recomputed from fact_sales)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.agg_days;

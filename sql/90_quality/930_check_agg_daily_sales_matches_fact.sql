@@ -7,8 +7,7 @@
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
 -- reads:       pipeline.check_scope_start(), warehouse.agg_daily_sales, warehouse.fact_sales,
---              warehouse.dim_date, warehouse.dim_customers, warehouse.first_orders_of() (on Citus, the view
---              customer_first_orders instead)
+--              warehouse.dim_date, warehouse.dim_customers, warehouse.first_orders_of()
 -- scope:       days with facts of the batches from pipeline.check_scope_start() on, or whose
 --              aggregate changed since pipeline.check_since()
 --              (every day when unset)
