@@ -440,3 +440,29 @@ def warehouse_fingerprint(db: Database) -> dict[str, list]:
             "FROM warehouse.agg_daily_sales ORDER BY date_key"
         ),
     }
+
+
+# A hand-written first batch (tests/test_pipeline.py, tests/test_cli.py): C3's e-mail is invalid,
+# so C3, its order T3 and T3's item I4 are quarantined; I5 has quantity 0. 13 rows in: 9 loaded,
+# 4 quarantined.
+CUSTOMERS = [
+    "C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34",
+    "C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44",
+    "C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54",
+]
+PRODUCTS = [
+    "P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1",
+    "P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2",
+]
+TRANSACTIONS = [
+    'T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00',
+    'T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00',
+    'T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00',
+]
+ITEMS = [
+    "I1,T1,P1,1,1000.00,0,1000.00",
+    "I2,T1,P2,1,10.00,0,10.00",
+    "I3,T2,P2,2,10.00,10,18.00",
+    "I4,T3,P2,1,10.00,0,10.00",
+    "I5,T2,P2,0,10.00,0,0.00",
+]

@@ -27,7 +27,21 @@ from urllib.parse import quote
 import psycopg2
 import psycopg2.errors
 import pytest
-from conftest import ROOT, Database, as_os_user, free_ports, fresh_database, run_cli, run_ok, table_counts, write_batch
+from conftest import (
+    CUSTOMERS,
+    ITEMS,
+    PRODUCTS,
+    ROOT,
+    TRANSACTIONS,
+    Database,
+    as_os_user,
+    free_ports,
+    fresh_database,
+    run_cli,
+    run_ok,
+    table_counts,
+    write_batch,
+)
 
 import pipeline_orchestrator as orchestrator
 
@@ -40,29 +54,7 @@ SETUP_FILES = [p.name for p in sorted((SQL / "00_setup").glob("*.sql")) if re.ma
 VIEW_FILES = [p.name for p in sorted((SQL / "40_analytics").glob("*.sql"))]
 BATCH_1, BATCH_2 = "2024-12-31", "2025-01-01"
 
-# Batch 1 (as tests/test_pipeline.py): C3's e-mail is invalid, so C3, its order T3 and T3's item
-# I4 are quarantined; I5 has quantity 0. 13 rows in: 9 loaded, 4 quarantined.
-CUSTOMERS = [
-    "C1,Ann,Lee,ann@example.com,555-0100,2023-01-10,Boston,Massachusetts,United States,25-34",
-    "C2,Bob,Ray,bob@example.com,,2023-02-01,Austin,Texas,United States,35-44",
-    "C3,Cy,Ng,not-an-email,,2023-03-01,Austin,Texas,United States,45-54",
-]
-PRODUCTS = [
-    "P1,Laptop One,Electronics,Laptops,1000.00,700.00,Dell,10,S1",
-    "P2,Mug,Home & Kitchen,Mugs,10.00,4.00,Acme,100,S2",
-]
-TRANSACTIONS = [
-    'T1,C1,2024-01-05,10:00:00,Credit Card,"1 Main St, Boston",1010.00',
-    'T2,C2,2024-01-05,11:00:00,PayPal,"2 Oak St, Austin",18.00',
-    'T3,C3,2024-01-06,12:00:00,PayPal,"3 Elm St, Nowhere",10.00',
-]
-ITEMS = [
-    "I1,T1,P1,1,1000.00,0,1000.00",
-    "I2,T1,P2,1,10.00,0,10.00",
-    "I3,T2,P2,2,10.00,10,18.00",
-    "I4,T3,P2,1,10.00,0,10.00",
-    "I5,T2,P2,0,10.00,0,0.00",
-]
+# Batch 1: the hand-written batch of conftest (CUSTOMERS, PRODUCTS, TRANSACTIONS, ITEMS).
 # Batch 2: a new customer C4 and her order T4 (loaded); T5 has a negative total (quarantined);
 # T6 and its item I7 name customer C9, who has not arrived yet (waiting). 6 rows in: 3 loaded,
 # 1 quarantined, 2 waiting.
