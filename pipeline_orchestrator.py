@@ -75,6 +75,11 @@ EMBEDDED_DATABASE = "ecommerce"
 # compare with strcoll. On your own server the database's locale is yours to choose.
 EMBEDDED_DATABASE_OPTIONS = "TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER builtin BUILTIN_LOCALE 'C.UTF-8'"
 LOCK_APPLICATION = "pipeline_orchestrator (run lock)"  # application_name of the connection holding the run lock
+# The quality checks are read-only queries: they run on this many connections at once, all
+# reading the quality stage's snapshot (as dbt runs tests on --threads). On Citus, and with
+# 1, they run one after another on the stage's own connection.
+CHECK_CONNECTIONS = 2
+CHECK_APPLICATION = "pipeline_orchestrator (quality check)"
 EMBEDDED_ROLE = "pipeline"
 SESSION_SETTINGS = {
     # Applied per session: no postgresql.conf edits needed on any server.
@@ -89,8 +94,9 @@ SESSION_SETTINGS = {
     # A statement waits at most this long for a lock; the stage is then rolled back and
     # tried again with backoff for PIPELINE_LOCK_WAIT seconds (Runner.transaction). Short,
     # because readers that arrive while the pipeline waits for an exclusive lock queue
-    # behind it.
-    "lock_timeout": "1s",
+    # behind it; longer than deadlock_timeout (1 s by default), after which PostgreSQL
+    # cancels an autovacuum worker that holds the lock, so that one never rolls a stage back.
+    "lock_timeout": "2s",
 }
 # On Citus: fact_sales has foreign keys to reference tables and a stage writes both in one
 # transaction (a full refresh writes dimensions after facts); Citus then needs every
@@ -243,7 +249,7 @@ def embedded_url(pgdata: Path) -> str:
     and tunes the server, the others find it ready.
     """
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    with open(pgdata.parent / f".{pgdata.name}.lock", "a") as turn:
+    with open(pgdata.parent / f"{pgdata.name}.lock", "a") as turn:
         fcntl.flock(turn, fcntl.LOCK_EX)
         for attempt in (1, 2):
             try:
@@ -696,6 +702,7 @@ class Runner:
         self.settings = settings
         self.target = target
         self.out = out
+        self.url: str | None = None  # where to open the quality checks' connections
         self.run_id: int | None = None
         self.lock_conn: Any = None  # a psycopg2 connection once the run lock is taken
         self.pending_steps: list[StepResult] = []
@@ -1077,16 +1084,8 @@ class Runner:
         """Quality checks: each file is a query returning offending rows; zero rows pass."""
         failures = []
         counts = {"checks": 0, "passed": 0, "warned": 0, "failed": 0}
-        for path, sql in rendered:
+        for (path, sql), (started_at, seconds, columns, rows) in zip(rendered, self.query_checks(cur, rendered)):
             severity = "warn" if re.search(r"^--\s*severity:\s*warn", sql, re.M) else "error"
-            statements = split_statements(sql)
-            started_at = datetime.now().astimezone()
-            t0 = time.perf_counter()
-            line, statement = statements[-1]
-            self.execute_statement(cur, path, line, statement)
-            columns = [d.name for d in cur.description]
-            rows = cur.fetchall()
-            seconds = time.perf_counter() - t0
             sample = [dict(zip(columns, map(jsonable, r))) for r in rows[:5]]
             cur.execute(
                 "INSERT INTO pipeline.quality_results (run_id, check_name, severity, failing_rows, sample) "
@@ -1104,6 +1103,82 @@ class Runner:
                 failures.append(f"{path.name}: {len(rows)} offending row(s), e.g. {sample[0]}")
         self.quality_failures = failures
         self.check_counts = counts
+
+    def query_checks(self, cur, rendered: list[tuple[Path, str]]) -> list[tuple[datetime, float, list[str], list]]:
+        """Each check's query (the last statement of its file): when it started, its seconds,
+        column names and offending rows, in file order.
+
+        On CHECK_CONNECTIONS connections at once, each in a read-only transaction that imports
+        this transaction's snapshot (pg_export_snapshot) and the checks' scope settings, so
+        that every check sees exactly what it would see here. The first error, in file order,
+        is raised once every check has ended.
+        """
+
+        def one(c, path: Path, sql: str) -> tuple[datetime, float, list[str], list]:
+            started_at, t0 = datetime.now().astimezone(), time.perf_counter()
+            line, statement = split_statements(sql)[-1]
+            self.execute_statement(c, path, line, statement)
+            return started_at, time.perf_counter() - t0, [d.name for d in c.description], c.fetchall()
+
+        if self.target.citus or self.url is None or CHECK_CONNECTIONS < 2 or len(rendered) < 2:
+            return [one(cur, path, sql) for path, sql in rendered]
+        cur.execute(
+            "SELECT pg_export_snapshot(), current_setting('pipeline.check_scope_start', TRUE), "
+            "current_setting('pipeline.check_since', TRUE)"
+        )
+        snapshot, scope_start, since = cur.fetchone()
+        results: list[Any] = [None] * len(rendered)
+        todo = list(enumerate(rendered))
+        turn = threading.Lock()
+        conns: list[Any] = []
+
+        def worker() -> None:
+            conn: Any = None
+            failure: BaseException | None = None
+            try:
+                conn = connect(self.url or "", application_name=CHECK_APPLICATION)
+                with turn:
+                    conns.append(conn)
+                conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
+                with conn.cursor() as c:
+                    c.execute("SET TRANSACTION SNAPSHOT %s", (snapshot,))
+                    for name, value in (("pipeline.check_scope_start", scope_start), ("pipeline.check_since", since)):
+                        if value is not None:
+                            c.execute("SELECT set_config(%s, %s, TRUE)", (name, value))
+            except BaseException as exc:  # reported as the outcome of the checks it would have run
+                failure = exc
+            while True:
+                with turn:
+                    if not todo:
+                        return
+                    i, (path, sql) = todo.pop(0)
+                try:
+                    check_cancelled()
+                    if failure is not None:
+                        raise failure  # this connection's transaction cannot run another query
+                    with conn.cursor() as c:
+                        results[i] = one(c, path, sql)
+                except BaseException as exc:
+                    results[i] = exc
+                    failure = failure or exc
+
+        CURRENT["checks"] = conns  # a signal cancels their queries too
+        threads = [threading.Thread(target=worker, daemon=True) for _ in range(CHECK_CONNECTIONS)]
+        try:
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+        finally:
+            CURRENT.pop("checks", None)
+            for conn in conns:
+                if conn is not None and not conn.closed:
+                    conn.close()
+        check_cancelled()
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results
 
 
 class Ticker:
@@ -1329,6 +1404,7 @@ def open_session(settings: Settings, command: str, out=print, verbose: bool = Fa
     conn = connect(url)
     CURRENT["conn"] = conn
     runner = Runner(conn, settings, detect_target(conn), out)
+    runner.url = url
     runner.verbose = verbose
     CURRENT["runner"] = runner
     if runner.target.citus:
@@ -2434,9 +2510,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def on_signal(signum, _frame) -> None:
         SIGNALS_RECEIVED.append(signum)
-        conn = CURRENT.get("conn")
-        if conn is not None and not conn.closed:
-            conn.cancel()
+        for conn in [CURRENT.get("conn"), *CURRENT.get("checks", [])]:
+            if conn is not None and not conn.closed:
+                conn.cancel()
 
     previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:

@@ -453,6 +453,50 @@ def test_a_lock_held_too_long_fails_the_stage_naming_the_session(db, small_data,
     run_ok(db, small_data, "run", "--reload", batch_ids(small_data)[0])
 
 
+def test_staging_is_never_autovacuumed_and_a_lock_wait_outlasts_the_cancel_of_an_autovacuum(db, small_data):
+    """An autovacuum worker that analysed a staged batch held up the TRUNCATE that empties staging
+    for as long as lock_timeout (then 1 s): the whole production stage was rolled back and run
+    again (16 s lost at scale 40). Staging is analysed by the copy files, so autovacuum leaves it
+    alone; and a lock wait now outlasts deadlock_timeout, after which PostgreSQL cancels an
+    autovacuum worker in the way of another session."""
+    run_ok(db, small_data)
+    assert db.query(
+        "SELECT c.relname, c.reloptions FROM pg_catalog.pg_class AS c "
+        "WHERE c.relnamespace = 'staging'::regnamespace AND c.relkind = 'r' AND c.reloptions IS NOT NULL ORDER BY 1"
+    ) == [(name, ["autovacuum_enabled=false"]) for name in ("customers", "products", "transaction_items", "transactions")]
+    deadlock_ms = db.scalar("SELECT setting::integer FROM pg_catalog.pg_settings WHERE name = 'deadlock_timeout'")
+    assert orchestrator.SESSION_SETTINGS["lock_timeout"] == "2s" and deadlock_ms == 1000
+
+
+def test_the_checks_run_on_connections_of_their_own_and_an_error_there_names_its_file_and_line(db, small_data, tmp_path):
+    sql_dir = sql_copy(tmp_path)
+    # A probe in place of check 900: it offends when it runs on the stage's own connection.
+    (sql_dir / "90_quality" / "900_check_scd2_one_current_version.sql").write_text(
+        "SELECT a.application_name FROM pg_catalog.pg_stat_activity AS a\n"
+        f"WHERE a.pid = pg_backend_pid() AND a.application_name != '{orchestrator.CHECK_APPLICATION}'\n"
+    )
+    run_ok(db, small_data, env={"PIPELINE_SQL_DIR": str(sql_dir)})
+    results = dict(
+        db.query(
+            "SELECT check_name, failing_rows FROM pipeline.quality_results WHERE run_id = (SELECT max(run_id) FROM pipeline.runs)"
+        )
+    )
+    assert sorted(results) == sorted(p.stem for p in (sql_dir / "90_quality").glob("*.sql"))
+    assert results["900_check_scd2_one_current_version"] == 0
+
+    broken = sql_dir / "90_quality" / "930_check_agg_daily_sales_matches_fact.sql"
+    lines = broken.read_text().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines, 1) if line.strip() == "a.transactions,")
+    lines[number - 1] = lines[number - 1].replace("a.transactions", "a.no_such_column")
+    broken.write_text("".join(lines))
+    result = run_cli(db, small_data, "quality", env={"PIPELINE_SQL_DIR": str(sql_dir)})
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert "930_check_agg_daily_sales_matches_fact.sql" in result.stderr, result.stderr
+    assert "no_such_column" in result.stderr
+    assert last_run(db)[0] == "failed"
+
+
 # --------------------------------------------------------------------------- every outcome recorded (issue 14, item 9)
 
 

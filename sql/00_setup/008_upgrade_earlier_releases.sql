@@ -118,6 +118,20 @@ BEGIN
         END IF;
     END LOOP;
 
+    -- staging tables earlier releases left to autovacuum (100-130 say why not)
+    FOR item IN
+        SELECT c.oid::regclass AS table_name
+        FROM pg_catalog.pg_class AS c
+        WHERE
+            c.oid IN (
+                to_regclass('staging.customers'), to_regclass('staging.products'),
+                to_regclass('staging.transactions'), to_regclass('staging.transaction_items')
+            )
+            AND NOT coalesce('autovacuum_enabled=false' = ANY(c.reloptions), FALSE)
+    LOOP
+        EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', item.table_name);
+    END LOOP;
+
     -- indexes no query of this release uses, and tables and functions it no longer has
     FOR item IN
         SELECT retired.name

@@ -34,3 +34,7 @@ ON CONFLICT ON CONSTRAINT customers_history_pkey DO UPDATE SET
     city_id = excluded.city_id,
     age_group = excluded.age_group,
     updated_at = excluded.updated_at;
+
+-- Planner statistics before the stage's next statements join this table: after a first
+-- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).
+SELECT pipeline.analyze_if_changed('production.customers_history');

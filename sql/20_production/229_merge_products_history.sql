@@ -34,3 +34,7 @@ ON CONFLICT ON CONSTRAINT products_history_pkey DO UPDATE SET
     cost = excluded.cost,
     stock_quantity = excluded.stock_quantity,
     updated_at = excluded.updated_at;
+
+-- Planner statistics before the stage's next statements join this table: after a first
+-- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).
+SELECT pipeline.analyze_if_changed('production.products_history');

@@ -17,12 +17,15 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 
 CREATE UNLOGGED TABLE staging.transactions_checked AS
--- The customers and the transactions in production that this batch names, looked up by
--- key (on Citus a join with the whole distributed table would read it all).
+-- The customers and the transactions in production. On Citus only those this batch names,
+-- looked up by key: a join with the whole distributed table would read it all. One server
+-- joins the tables themselves (see 240).
 WITH customers AS (
     SELECT p.customer_id
     FROM production.customers AS p
+    {%- if citus %}
     WHERE p.customer_id IN (SELECT c.customer_id FROM staging.transactions_cleaned AS c)
+    {%- endif %}
 ),
 
 -- Customers whose row was quarantined, in this batch or before: their orders cannot load.
@@ -72,7 +75,9 @@ known AS (
         p.total_amount
     FROM production.transactions AS p
     INNER JOIN production.payment_methods AS pm ON p.payment_method_id = pm.payment_method_id
+    {%- if citus %}
     WHERE p.transaction_id IN (SELECT c.transaction_id FROM staging.transactions_cleaned AS c)
+    {%- endif %}
 ),
 
 decided AS (

@@ -69,3 +69,7 @@ WHERE
     v.batch_id = current_setting('pipeline.batch_id')
     AND d.product_id = v.product_id
     AND (d.product_name, d.supplier_id) IS DISTINCT FROM (v.product_name, v.supplier_id);
+
+-- Planner statistics before the stage's next statements join this table: after a first
+-- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).
+SELECT pipeline.analyze_if_changed('warehouse.dim_products');
