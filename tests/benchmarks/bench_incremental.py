@@ -32,13 +32,6 @@ def first_batch_view(data_dir: Path) -> tuple[Path, list[Path]]:
     return view, batches
 
 
-def per_stage(steps: list[tuple[str, str, float, int]]) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    for stage, _f, seconds, _rows in steps:
-        totals[stage] = totals.get(stage, 0.0) + seconds
-    return totals
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=40, help="generator scale; 1 = ~25,000 items")
@@ -72,23 +65,22 @@ def main() -> None:
         log = Path("/tmp") / f"bench_incremental_{name}_{label.split()[0]}.log"
         seconds, peak_kib = bp.run_orchestrator(bench_url, folder, log)
         steps = bp.step_figures(bench_url)
-        runs.append((label, seconds, steps))
-        stages = "  ".join(f"{s} {t:.2f}" for s, t in per_stage(steps).items())
+        walls = bp.stage_seconds(bench_url)
+        runs.append((label, seconds, steps, sum(walls.values())))
+        stages = "  ".join(f"{s} {t:.2f}" for s, t in walls.items())
         print(
-            f"\n{label}: {seconds:.2f} s wall, steps {sum(s[2] for s in steps):.2f} s, peak RSS "
+            f"\n{label}: {seconds:.2f} s wall, steps {sum(walls.values()):.2f} s, peak RSS "
             f"{peak_kib / 1024:,.0f} MiB (load average before {load_before}, after {bp.load_average()})"
         )
         print(f"  per stage (s): {stages}")
         print(f"  log {log}")
 
-    (_l, full_seconds, full_steps), (_l, daily_seconds, daily_steps) = runs
+    (_l, full_seconds, full_steps, full_step_total), (_l, daily_seconds, daily_steps, daily_step_total) = runs
     print(f"\nslowest {args.slowest} steps of the daily batch (vs the same step in the full load):")
     full_by_file = {(s, f): (t, r) for s, f, t, r in full_steps}
     for stage, sql_file, seconds, rows in sorted(daily_steps, key=lambda s: -s[2])[: args.slowest]:
         full_t, full_r = full_by_file.get((stage, sql_file), (0.0, 0))
         print(f"  {sql_file:<56}{seconds:>8.2f} s{rows:>11,} rows   full load {full_t:>8.2f} s{full_r:>12,} rows")
-    full_step_total = sum(s[2] for s in full_steps)
-    daily_step_total = sum(s[2] for s in daily_steps)
     ratio = daily_seconds / full_seconds
     print(
         f"\nratio daily batch / full load: {ratio:.2%} wall ({daily_seconds:.2f} s / {full_seconds:.2f} s), "
