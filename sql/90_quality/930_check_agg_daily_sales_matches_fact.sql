@@ -80,15 +80,21 @@ orders AS (
 customers AS (
     SELECT
         c.date_key,
-        count(*) AS distinct_customers,
-        count(*) FILTER (WHERE fo.first_date_key = c.date_key) AS new_customers,
-        count(*) FILTER (WHERE fo.first_date_key < c.date_key) AS repeat_customers
+        count(*) AS distinct_customers
     FROM (SELECT DISTINCT
         o.date_key,
         o.customer_id
     FROM day_orders AS o) AS c
-    INNER JOIN first_orders AS fo ON c.customer_id = fo.customer_id
     GROUP BY c.date_key
+),
+
+-- New on the day of the first order, repeat on every later day (as 370 counts them).
+new_customers AS (
+    SELECT
+        fo.first_date_key AS date_key,
+        count(*) AS new_customers
+    FROM first_orders AS fo
+    GROUP BY fo.first_date_key
 ),
 
 expected AS (
@@ -104,13 +110,14 @@ expected AS (
         s.cost_amount,
         s.profit_amount,
         c.distinct_customers,
-        c.new_customers,
-        c.repeat_customers,
+        coalesce(n.new_customers, 0) AS new_customers,
+        c.distinct_customers - coalesce(n.new_customers, 0) AS repeat_customers,
         round(s.net_revenue / o.transactions, 2) AS average_order_value
     FROM sums AS s
     INNER JOIN warehouse.dim_date AS dd ON s.date_key = dd.date_key
     INNER JOIN orders AS o ON s.date_key = o.date_key
     INNER JOIN customers AS c ON s.date_key = c.date_key
+    LEFT JOIN new_customers AS n ON s.date_key = n.date_key
 ),
 
 stored AS (
