@@ -100,5 +100,3 @@ SELECT
     current_setting('pipeline.batch_id')
 FROM staging.rejected_rows_found AS f
 ON CONFLICT ON CONSTRAINT rejected_rows_pkey DO NOTHING;
-
-DROP TABLE staging.rejected_rows_found;

@@ -4,7 +4,8 @@
 --              scratch tables in the same transaction, so nothing outlives its batch
 --              (the waiting tables keep what later batches retry)
 -- target:      staging.customers, staging.products, staging.transactions,
---              staging.transaction_items, staging.*_checked, staging.*_cleaned
+--              staging.transaction_items, staging.*_checked, staging.*_cleaned,
+--              staging.rejected_rows_found
 -- grain:       whole tables
 -- reads:       (none)
 -- rerunnable:  yes
@@ -17,4 +18,5 @@ staging.products_checked,
 staging.transactions_cleaned,
 staging.transactions_checked,
 staging.transaction_items_cleaned,
-staging.transaction_items_checked;
+staging.transaction_items_checked,
+staging.rejected_rows_found;

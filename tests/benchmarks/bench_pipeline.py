@@ -215,21 +215,24 @@ def stage_seconds(url: str) -> dict[str, float]:
     conn = psycopg2.connect(url)
     with conn.cursor() as cur:
         cur.execute(
-            "SELECT stage, extract(EPOCH FROM started_at), duration_seconds FROM pipeline.steps "
-            "WHERE run_id = (SELECT max(run_id) FROM pipeline.runs) ORDER BY step_id"
+            """
+            SELECT g.stage, coalesce(extract(EPOCH FROM sum(upper(r.span) - lower(r.span))), 0)
+            FROM (
+                SELECT
+                    s.stage,
+                    min(s.step_id) AS first_step,
+                    range_agg(tstzrange(s.started_at, s.started_at + s.duration_seconds * INTERVAL '1 second')) AS spans
+                FROM pipeline.steps AS s
+                WHERE s.run_id = (SELECT max(run_id) FROM pipeline.runs)
+                GROUP BY s.stage
+            ) AS g
+            LEFT JOIN LATERAL unnest(g.spans) AS r (span) ON TRUE
+            GROUP BY g.stage, g.first_step
+            ORDER BY g.first_step
+            """
         )
-        intervals: dict[str, list[tuple[float, float]]] = {}
-        for stage, start, seconds in cur.fetchall():
-            intervals.setdefault(stage, []).append((float(start), float(start) + float(seconds)))
+        totals = {stage: float(seconds) for stage, seconds in cur.fetchall()}
     conn.close()
-    totals = {}
-    for stage, spans in intervals.items():
-        total, end = 0.0, float("-inf")
-        for start, stop in sorted(spans):
-            if stop > end:
-                total += stop - max(start, end)
-                end = stop
-        totals[stage] = total
     return totals
 
 
