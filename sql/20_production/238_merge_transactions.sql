@@ -42,3 +42,7 @@ SELECT
 FROM staging.transactions_checked AS c
 INNER JOIN production.payment_methods AS pm ON c.payment_method = pm.payment_method_name
 WHERE c.outcome = 'inserted';
+
+-- Planner statistics before 240 joins the batch's lines to this table: without them the
+-- planner hashes the million lines instead of the orders (7.1 against 0.8 s at scale 400).
+SELECT pipeline.analyze_if_changed('production.transactions');
