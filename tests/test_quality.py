@@ -225,6 +225,33 @@ def test_agg_count_off_by_one_detected(clean_db, column):
     assert [(r[0], r[1]) for r in rows] == [(day, "measures differ from fact_sales")]
 
 
+def test_agg_check_scoped_to_a_batch_reads_only_its_days_and_a_full_check_reads_all(clean_db):
+    """A scoped check (as a daily run sets it) and a full one take different paths through 930:
+    both recompute every measure, new customers included, for the days they cover."""
+    last_batch = clean_db.scalar("SELECT max(batch_id) FROM warehouse.fact_sales")
+    in_scope = clean_db.scalar("SELECT min(date_key) FROM warehouse.fact_sales WHERE batch_id = %s", (last_batch,))
+    out_of_scope = clean_db.scalar(
+        "SELECT min(a.date_key) FROM warehouse.agg_daily_sales AS a WHERE a.date_key NOT IN "
+        "(SELECT f.date_key FROM warehouse.fact_sales AS f WHERE f.batch_id = %s)",
+        (last_batch,),
+    )
+    assert None not in (in_scope, out_of_scope)
+    damage = f"UPDATE warehouse.agg_daily_sales SET new_customers = new_customers + 1 WHERE date_key IN ({in_scope}, {out_of_scope})"
+    scoped = rows_after(
+        clean_db,
+        "930",
+        f"SET LOCAL pipeline.check_scope_start = '{last_batch}'",
+        "SET LOCAL pipeline.check_since = 'infinity'",
+        damage,
+    )
+    assert [(r[0], r[1]) for r in scoped] == [(in_scope, "measures differ from fact_sales")]
+    assert scoped[0][2]["new_customers"] == scoped[0][3]["new_customers"] + 1
+    full = rows_after(clean_db, "930", damage)
+    assert [(r[0], r[1]) for r in full] == sorted(
+        [(in_scope, "measures differ from fact_sales"), (out_of_scope, "measures differ from fact_sales")]
+    )
+
+
 def test_agg_missing_and_extra_days_detected(clean_db):
     day = busiest_day(clean_db)
     empty_day = clean_db.scalar(

@@ -7,20 +7,14 @@
 -- target:      (none: returns offending rows; zero rows is a pass)
 -- grain:       one row per day that differs, is missing or is extra
 -- reads:       pipeline.check_scope_start(), warehouse.agg_daily_sales, warehouse.fact_sales,
---              warehouse.dim_date, warehouse.dim_customers, warehouse.customer_first_orders,
---              warehouse.first_orders_of()
+--              warehouse.dim_date, warehouse.dim_customers, warehouse.first_orders_of()
 -- scope:       days with facts of the batches from pipeline.check_scope_start() on, or whose
---              aggregate changed since pipeline.check_since() (every day when unset)
+--              aggregate changed since pipeline.check_since()
+--              (every day when unset)
 -- rerunnable:  yes (read only)
 -- severity:    error
 -- =====================================================================
--- A full check (no scope set) reads every fact and every day on parallel workers, without
--- working out its days first; a scoped check reads its days' facts by index. Each part's
--- test of the scope is made once per statement, before a row is read (a one-time filter),
--- so only one part runs. A part that reads a materialized CTE cannot run on parallel
--- workers, so on one server days_in_scope is inlined where it is read; Citus keeps one
--- intermediate result and the single form of each part.
-WITH days_in_scope AS {% if citus %}MATERIALIZED{% else %}NOT MATERIALIZED{% endif %} (
+WITH days_in_scope AS (
     SELECT f.date_key
     FROM warehouse.fact_sales AS f
     WHERE f.batch_id >= pipeline.check_scope_start()
@@ -28,38 +22,6 @@ WITH days_in_scope AS {% if citus %}MATERIALIZED{% else %}NOT MATERIALIZED{% end
     SELECT a.date_key
     FROM warehouse.agg_daily_sales AS a
     WHERE a.updated_at >= pipeline.check_since()
-),
-
-facts_in_scope AS NOT MATERIALIZED (
-    SELECT
-        f.date_key,
-        f.transaction_id,
-        f.customer_key,
-        f.quantity,
-        f.gross_amount,
-        f.discount_amount,
-        f.net_amount,
-        f.cost_amount,
-        f.profit_amount
-    FROM warehouse.fact_sales AS f
-    {%- if citus %}
-    WHERE f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
-    {%- else %}
-    WHERE pipeline.check_scope_start() = ''
-    UNION ALL
-    SELECT
-        f.date_key,
-        f.transaction_id,
-        f.customer_key,
-        f.quantity,
-        f.gross_amount,
-        f.discount_amount,
-        f.net_amount,
-        f.cost_amount,
-        f.profit_amount
-    FROM warehouse.fact_sales AS f
-    WHERE pipeline.check_scope_start() != '' AND f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
-    {%- endif %}
 ),
 
 -- Recomputed from fact_sales for the days in scope, however the batch maintained them:
@@ -74,7 +36,8 @@ sums AS (
         sum(f.net_amount) AS net_revenue,
         sum(f.cost_amount) AS cost_amount,
         sum(f.profit_amount) AS profit_amount
-    FROM facts_in_scope AS f
+    FROM warehouse.fact_sales AS f
+    WHERE f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
     GROUP BY f.date_key
 ),
 
@@ -83,13 +46,14 @@ day_orders AS (
         f.date_key,
         f.transaction_id,
         dc.customer_id
-    FROM facts_in_scope AS f
+    FROM warehouse.fact_sales AS f
     INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE f.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
 ),
 
--- First order over all of a customer's history, not only the days in scope: on a full
--- check every customer's, from the view; else by warehouse.first_orders_of (by index when
--- they are few). On Citus the view filtered by the customers (306 says why).
+-- First order over all of a customer's history, not only the days in scope.
+-- by warehouse.first_orders_of (by index when they are few); on Citus the view filtered
+-- by the customers (306 says why)
 first_orders AS (
     {%- if citus %}
     SELECT
@@ -101,14 +65,7 @@ first_orders AS (
     SELECT
         fo.customer_id,
         fo.first_date_key
-    FROM warehouse.customer_first_orders AS fo
-    WHERE pipeline.check_scope_start() = ''
-    UNION ALL
-    SELECT
-        fo.customer_id,
-        fo.first_date_key
     FROM warehouse.first_orders_of(array(SELECT DISTINCT o.customer_id FROM day_orders AS o)) AS fo
-    WHERE pipeline.check_scope_start() != ''
     {%- endif %}
 ),
 
@@ -180,11 +137,7 @@ stored AS (
         a.repeat_customers,
         a.average_order_value
     FROM warehouse.agg_daily_sales AS a
-    WHERE
-        {%- if not citus %}
-        (pipeline.check_scope_start() = '' AND pipeline.check_since() = '-infinity') OR
-        {%- endif %}
-        a.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
+    WHERE a.date_key IN (SELECT d.date_key FROM days_in_scope AS d)
 )
 
 SELECT
