@@ -236,7 +236,8 @@ def test_agg_check_scoped_to_a_batch_reads_only_its_days_and_a_full_check_reads_
         (last_batch,),
     )
     assert None not in (in_scope, out_of_scope)
-    damage = f"UPDATE warehouse.agg_daily_sales SET new_customers = new_customers + 1 WHERE date_key IN ({in_scope}, {out_of_scope})"
+    days = f"{in_scope}, {out_of_scope}"
+    damage = f"UPDATE warehouse.agg_daily_sales SET new_customers = new_customers + 1 WHERE date_key IN ({days})"
     scoped = rows_after(
         clean_db,
         "930",
