@@ -44,5 +44,6 @@ INNER JOIN production.payment_methods AS pm ON c.payment_method = pm.payment_met
 WHERE c.outcome = 'inserted';
 
 -- Planner statistics before 240 joins the batch's lines to this table: without them the
--- planner hashes the million lines instead of the orders (7.1 against 0.8 s at scale 400).
+-- planner hashes the lines instead of the orders (a 7.1 s hash build against 0.8 s at
+-- scale 400, docs/benchmarks.md).
 SELECT pipeline.analyze_if_changed('production.transactions');
