@@ -238,9 +238,12 @@ def test_agg_check_scoped_to_a_batch_reads_only_its_days_and_a_full_check_reads_
     assert None not in (in_scope, out_of_scope)
     days = f"{in_scope}, {out_of_scope}"
     damage = f"UPDATE warehouse.agg_daily_sales SET new_customers = new_customers + 1 WHERE date_key IN ({days})"
+    # as the orchestrator sets the scope: on Citus the workers must see it too
+    on_citus = clean_db.scalar("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')")
     scoped = rows_after(
         clean_db,
         "930",
+        *(["SET LOCAL citus.propagate_set_commands = 'local'"] if on_citus else []),
         f"SET LOCAL pipeline.check_scope_start = '{last_batch}'",
         "SET LOCAL pipeline.check_since = 'infinity'",
         damage,
