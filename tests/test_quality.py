@@ -41,12 +41,17 @@ def clean_db(server, small_data: Path):
         yield database
 
 
-def rows_after(db: Database, check: str, *corruption: str) -> list[tuple]:
-    """Apply the corruption, run the check, roll everything back; return the offending rows."""
+def rows_after(db: Database, check: str, *corruption: str, scope: dict[str, str] | None = None) -> list[tuple]:
+    """Apply the corruption, run the check, roll everything back; return the offending rows.
+    scope: the check scope settings, set as the orchestrator sets them (Runner.set_local)."""
     conn = psycopg2.connect(db.url)
     try:
         sql = check_sql(check, conn)
         with conn.cursor() as cur:
+            if scope and orchestrator.detect_target(conn).citus:
+                cur.execute("SET LOCAL citus.propagate_set_commands = 'local'")
+            for name, value in (scope or {}).items():
+                cur.execute(f"SET LOCAL {name} = %s", (value,))
             for statement in corruption:
                 cur.execute(statement)
             cur.execute(sql)
@@ -238,16 +243,8 @@ def test_agg_check_scoped_to_a_batch_reads_only_its_days_and_a_full_check_reads_
     assert None not in (in_scope, out_of_scope)
     days = f"{in_scope}, {out_of_scope}"
     damage = f"UPDATE warehouse.agg_daily_sales SET new_customers = new_customers + 1 WHERE date_key IN ({days})"
-    # as the orchestrator sets the scope: on Citus the workers must see it too
-    on_citus = clean_db.scalar("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus')")
-    scoped = rows_after(
-        clean_db,
-        "930",
-        *(["SET LOCAL citus.propagate_set_commands = 'local'"] if on_citus else []),
-        f"SET LOCAL pipeline.check_scope_start = '{last_batch}'",
-        "SET LOCAL pipeline.check_since = 'infinity'",
-        damage,
-    )
+    scope = {"pipeline.check_scope_start": last_batch, "pipeline.check_since": "infinity"}
+    scoped = rows_after(clean_db, "930", damage, scope=scope)
     assert [(r[0], r[1]) for r in scoped] == [(in_scope, "measures differ from fact_sales")]
     assert scoped[0][2]["new_customers"] == scoped[0][3]["new_customers"] + 1
     full = rows_after(clean_db, "930", damage)
