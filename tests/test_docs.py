@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 from unittest import mock
 
@@ -152,3 +153,31 @@ def test_runbook_explains_every_exit_code() -> None:
     for code in ("| 1 ", "| 2 ", "| 3 ", "| 130 ", "| 143 "):
         assert code in runbook, f"docs/runbook.md does not explain exit code {code.strip('| ')}"
     assert "run --reload" in runbook and "GRANT bi_reader TO" in runbook
+
+
+def test_no_step_reads_a_table_that_an_earlier_step_of_its_stage_emptied(sql_files) -> None:
+    """The production and warehouse stages empty their scratch tables as soon as their last
+    reader has run (TRUNCATE frees a table made in the same transaction at once): a step
+    added later that read one would silently see no rows."""
+    files = build_docs.analyse(sql_files)
+    emptied_by: dict[str, str] = {}
+    late_reads = []
+    for f, (_rel, sql) in zip(files, sql_files):
+        stage = f.rel.split("/")[1]
+        if stage not in ("20_production", "30_warehouse"):
+            continue
+        late_reads += [
+            (f.rel, table, emptied_by[table])
+            for table in sorted(f.declared_reads)
+            if table in emptied_by and emptied_by[table].split("/")[1] == stage
+        ]
+        for names in re.findall(r"\bTRUNCATE\s+([^;]+);", build_docs.strip_comments_and_strings(sql), re.IGNORECASE):
+            emptied_by.update(dict.fromkeys(build_docs.qualified_names(names), f.rel))
+    assert late_reads == [], "(step, a table it reads, the earlier step of its stage that emptied it)"
+    assert {
+        "staging.transactions_cleaned": "sql/20_production/232_reset_transactions_cleaned.sql",
+        "staging.transaction_items_cleaned": "sql/20_production/241_reset_transaction_items_cleaned.sql",
+        "staging.transaction_items_checked": "sql/20_production/287_reset_checked_tables.sql",
+        "staging.fact_sales_changes": "sql/30_warehouse/363_reset_fact_sales_changes.sql",
+        "staging.transaction_items": "sql/20_production/295_reset_staging_batch.sql",
+    }.items() <= emptied_by.items()

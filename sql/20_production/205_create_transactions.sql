@@ -2,7 +2,7 @@
 -- 205_create_transactions.sql
 -- purpose:     orders (one row per transaction) and their lines, the two large
 --              tables of production; their foreign keys and secondary indexes are in
---              270_build_transaction_keys.sql, built after a first load's rows
+--              288_build_transaction_keys.sql, built after a first load's rows
 --              (see 060_create_bulk_load_functions.sql)
 -- target:      production.transactions, production.transaction_items
 -- grain:       transactions: one row per transaction_id;

@@ -7,7 +7,7 @@
 -- rerunnable:  yes (the outcomes say which rows to update and which to insert)
 -- =====================================================================
 -- Into a table that never held rows (first load, reload), load first and build the keys
--- after, in 270_build_transaction_keys.sql (see 060_create_bulk_load_functions.sql).
+-- after, in 288_build_transaction_keys.sql (see 060_create_bulk_load_functions.sql).
 SELECT pipeline.prepare_bulk_load('production.transactions');
 
 -- Every merge into a large table is an UPDATE of the changed rows, then an INSERT of the

@@ -1,8 +1,8 @@
 -- =====================================================================
 -- 354_load_first_orders_before.sql
 -- purpose:     the first order day, before this batch, of every customer the changed
---              lines belong to now or belonged to: 370 compares it with the day after,
---              and recomputes both days where it moved (new versus repeat customers
+--              lines belong to now or belonged to: 362 compares it with the day after,
+--              and 370 recomputes both days where it moved (new versus repeat customers
 --              change there). Empty on a first load.
 -- target:      staging.first_orders_before
 -- grain:       one row per such customer who had ordered before

@@ -365,21 +365,6 @@ def main() -> None:
     print(f"quality stage: {stages.get('quality', 0.0):.2f} s, {stages.get('quality', 0.0) / seconds:.1%} of the run")
     print_steps(steps, stages, args.slowest)
 
-    # The fastest of three: the floor is what the server can do, not one unlucky run.
-    tries = [bare_copy(bench_url, batch) for _ in range(3)]
-    copy_seconds, copy_rows, per_file = min(tries)
-    print(
-        f"\nbare COPY (UNLOGGED all-text tables, client-side COPY FROM STDIN), the fastest of "
-        f"{', '.join(f'{t[0]:.2f}' for t in tries)} s, load {load_average()}:"
-    )
-    for file_name, s, rows in per_file:
-        print(f"  {file_name:<26}{s:>9.2f} s{rows:>13,} rows{rows / s:>12,.0f} rows/s")
-    print(
-        f"  {'total':<26}{copy_seconds:>9.2f} s{copy_rows:>13,} rows{copy_rows / copy_seconds:>12,.0f} rows/s "
-        f"({size / 1e6 / copy_seconds:,.0f} MB/s)"
-    )
-    print(f"\nratio full pipeline / bare COPY: {seconds / copy_seconds:.1f}x ({seconds:.2f} s / {copy_seconds:.2f} s)")
-
     env = dict(os.environ, DATABASE_URL=bench_url, PIPELINE_DATA_DIR=str(data_dir))
     started = time.perf_counter()
     subprocess.run(
@@ -393,8 +378,28 @@ def main() -> None:
         f"HTML dashboard (`pipeline_orchestrator.py dashboard`, not part of the pipeline): {time.perf_counter() - started:.2f} s"
     )
 
+    # The fastest of three: the floor is what the server can do, not one unlucky run.
+    # In a fresh database of its own, once the pipeline's is dropped: at scale 4,000 the disk
+    # does not hold both (--keep and --in-place copy into the pipeline's database, as before).
+    copy_url = bench_url
     if not args.keep and not args.in_place:
         drop_database(url, name)
+        copy_url = fresh_database(url, f"{name}_copy")
+    tries = [bare_copy(copy_url, batch) for _ in range(3)]
+    if copy_url != bench_url:
+        drop_database(url, f"{name}_copy")
+    copy_seconds, copy_rows, per_file = min(tries)
+    print(
+        f"\nbare COPY (UNLOGGED all-text tables, client-side COPY FROM STDIN), the fastest of "
+        f"{', '.join(f'{t[0]:.2f}' for t in tries)} s, load {load_average()}:"
+    )
+    for file_name, s, rows in per_file:
+        print(f"  {file_name:<26}{s:>9.2f} s{rows:>13,} rows{rows / s:>12,.0f} rows/s")
+    print(
+        f"  {'total':<26}{copy_seconds:>9.2f} s{copy_rows:>13,} rows{copy_rows / copy_seconds:>12,.0f} rows/s "
+        f"({size / 1e6 / copy_seconds:,.0f} MB/s)"
+    )
+    print(f"\nratio full pipeline / bare COPY: {seconds / copy_seconds:.1f}x ({seconds:.2f} s / {copy_seconds:.2f} s)")
 
 
 if __name__ == "__main__":

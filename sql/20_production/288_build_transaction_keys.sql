@@ -1,11 +1,12 @@
 -- =====================================================================
--- 270_build_transaction_keys.sql
+-- 288_build_transaction_keys.sql
 -- purpose:     the primary keys, foreign keys and join indexes of transactions and
 --              their lines. Present from the first run on; a load into tables that
 --              never held rows drops them first (238, 246) and they are built here
 --              again in one pass each, in the same transaction
---              (060_create_bulk_load_functions.sql). Then fresh planner statistics for
---              the lines (238 makes those of transactions).
+--              (060_create_bulk_load_functions.sql), after 287 has emptied the checked
+--              tables, so that the index builds do not add to the stage's peak on disk.
+--              Then fresh planner statistics for the lines (238 makes transactions').
 -- target:      production.transactions, production.transaction_items
 -- grain:       one constraint or index per statement
 -- reads:       production.customers, production.payment_methods, production.products
