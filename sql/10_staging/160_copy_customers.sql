@@ -9,6 +9,11 @@
 -- reads:       data/raw/<batch>/customers.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
+-- FREEZE writes the rows frozen, as the table was emptied in this transaction: the first
+-- reader after the commit (the production stage) has no hint bits to set, and with data
+-- checksums (the default since PostgreSQL 18) each page it would hint costs a full page
+-- image in the WAL: 172 -> 20 MB of WAL for the production stage at scale 40. Staging is
+-- read by no one else, so rows visible to older snapshots do no harm here.
 TRUNCATE staging.customers RESTART IDENTITY;
 
 COPY staging.customers (
@@ -24,7 +29,7 @@ COPY staging.customers (
     age_group
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER MATCH);
+WITH (FORMAT csv, HEADER MATCH, FREEZE);
 
 -- Only when a quoted value spans lines: number the rows as an editor shows the lines.
 SELECT pipeline.number_lines_as_in_editor('staging.customers', 'customers.csv');

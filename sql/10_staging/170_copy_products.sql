@@ -9,6 +9,7 @@
 -- reads:       data/raw/<batch>/products.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
+-- FREEZE: see 160_copy_customers.sql.
 TRUNCATE staging.products RESTART IDENTITY;
 
 COPY staging.products (
@@ -23,7 +24,7 @@ COPY staging.products (
     supplier_id
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER MATCH);
+WITH (FORMAT csv, HEADER MATCH, FREEZE);
 
 -- Only when a quoted value spans lines: number the rows as an editor shows the lines.
 SELECT pipeline.number_lines_as_in_editor('staging.products', 'products.csv');

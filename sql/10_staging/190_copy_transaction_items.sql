@@ -9,6 +9,7 @@
 -- reads:       data/raw/<batch>/transaction_items.csv
 -- rerunnable:  yes (truncates first; identity restarts so line numbers start at 2)
 -- =====================================================================
+-- FREEZE: see 160_copy_customers.sql.
 TRUNCATE staging.transaction_items RESTART IDENTITY;
 
 COPY staging.transaction_items (
@@ -21,7 +22,7 @@ COPY staging.transaction_items (
     line_total
 )
 FROM STDIN
-WITH (FORMAT csv, HEADER MATCH);
+WITH (FORMAT csv, HEADER MATCH, FREEZE);
 
 -- Only when a quoted value spans lines: number the rows as an editor shows the lines.
 SELECT pipeline.number_lines_as_in_editor('staging.transaction_items', 'transaction_items.csv');
