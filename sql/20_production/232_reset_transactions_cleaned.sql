@@ -1,11 +1,11 @@
 -- =====================================================================
 -- 232_reset_transactions_cleaned.sql
--- purpose:     the cleaned transactions have had their only reader (231): empty them
---              now, before the order lines are cleaned. The table was
---              made in this transaction, so TRUNCATE frees its disk at once, where the
---              DROP at the end of the stage frees it only at commit: the stage's peak
---              on disk is lower (docs/benchmarks.md). A step of its own, so that the
---              step before it can be run again alone (run --select)
+-- purpose:     the cleaned transactions have had their only reader (231): empty them now,
+--              before the order lines are cleaned. The table was made in this transaction,
+--              so TRUNCATE frees its disk at once (the DROP at the end of the stage frees
+--              it only at commit), and the stage's peak on disk is lower
+--              (docs/benchmarks.md). A step of its own, so that 231 can still be run again
+--              alone (run --select 231)
 -- target:      staging.transactions_cleaned
 -- grain:       whole table
 -- reads:       (none)

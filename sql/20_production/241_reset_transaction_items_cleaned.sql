@@ -1,11 +1,11 @@
 -- =====================================================================
 -- 241_reset_transaction_items_cleaned.sql
--- purpose:     the cleaned order lines have had their only reader (240): empty them
---              now, before 246 writes production's lines. The table was
---              made in this transaction, so TRUNCATE frees its disk at once, where the
---              DROP at the end of the stage frees it only at commit: the stage's peak
---              on disk is lower (docs/benchmarks.md). A step of its own, so that the
---              step before it can be run again alone (run --select)
+-- purpose:     the cleaned order lines have had their only reader (240): empty them now,
+--              before 246 writes production's lines. The table was made in this
+--              transaction, so TRUNCATE frees its disk at once (the DROP at the end of the
+--              stage frees it only at commit), and the stage's peak on disk is lower
+--              (docs/benchmarks.md). A step of its own, so that 240 can still be run again
+--              alone (run --select 240)
 -- target:      staging.transaction_items_cleaned
 -- grain:       whole table
 -- reads:       (none)

@@ -1,11 +1,11 @@
 -- =====================================================================
 -- 363_reset_fact_sales_changes.sql
 -- purpose:     the changed fact rows have had their last reader (362): empty them now,
---              before 365 builds the keys of fact_sales. The table was
---              made in this transaction, so TRUNCATE frees its disk at once, where the
---              DROP at the end of the stage frees it only at commit: the stage's peak
---              on disk is lower (docs/benchmarks.md). A step of its own, so that the
---              step before it can be run again alone (run --select)
+--              before 365 builds the keys of fact_sales. The table was made in this
+--              transaction, so TRUNCATE frees its disk at once (the DROP at the end of the
+--              stage frees it only at commit), and the stage's peak on disk is lower
+--              (docs/benchmarks.md). A step of its own, so that 362 can still be run again
+--              alone (run --select 362)
 -- target:      staging.fact_sales_changes
 -- grain:       whole table
 -- reads:       (none)

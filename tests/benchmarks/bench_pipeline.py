@@ -392,7 +392,10 @@ def main() -> None:
     if not args.keep and not args.in_place:
         drop_database(url, name)
         copy_url = fresh_database(url, f"{name}_copy")
-    tries = [bare_copy(copy_url, batch) for _ in range(3)]
+    tries = []
+    for _ in range(3):
+        tries.append(bare_copy(copy_url, batch))
+        print(f"bare COPY, try {len(tries)}: {tries[-1][0]:.2f} s", flush=True)
     if copy_url != bench_url:
         drop_database(url, f"{name}_copy")
     copy_seconds, copy_rows, per_file = min(tries)
