@@ -315,6 +315,72 @@ def test_lines_of_an_unfinished_batch_are_not_expected_in_the_fact(clean_db):
     assert rows == []
 
 
+def test_quantities_swapped_within_an_order_detected(clean_db):
+    """The order's count of units is unchanged, so only a comparison per line finds it: the
+    sums of hashes per group of orders (920's first pass) must differ for the group."""
+    (first, first_qty, second, second_qty), *_ = clean_db.query(
+        "SELECT a.item_id, a.quantity, b.item_id, b.quantity FROM warehouse.fact_sales AS a "
+        "INNER JOIN warehouse.fact_sales AS b ON a.transaction_id = b.transaction_id AND a.item_id < b.item_id "
+        "WHERE a.quantity != b.quantity ORDER BY a.item_id, b.item_id LIMIT 1"
+    )
+    (first_day, first_total), (second_day, second_total) = line_of(clean_db, first), line_of(clean_db, second)
+    rows = rows_after(
+        clean_db,
+        "920",
+        f"UPDATE warehouse.fact_sales SET quantity = {second_qty} WHERE item_id = '{first}'",
+        f"UPDATE warehouse.fact_sales SET quantity = {first_qty} WHERE item_id = '{second}'",
+    )
+    assert rows == [
+        (first, "different amount", first_day, first_total, first_total),
+        (second, "different amount", second_day, second_total, second_total),
+    ]
+
+
+def test_fact_on_another_day_and_in_another_transaction_detected(clean_db):
+    (moved_day, _), (moved_order, _), *_ = three_items(clean_db)
+    day, total = line_of(clean_db, moved_day)
+    order_day, order_total = line_of(clean_db, moved_order)
+    other_order = clean_db.scalar(
+        "SELECT min(transaction_id) FROM production.transactions WHERE transaction_id != "
+        "(SELECT transaction_id FROM production.transaction_items WHERE item_id = %s)",
+        (moved_order,),
+    )
+    rows = rows_after(
+        clean_db,
+        "920",
+        "UPDATE warehouse.fact_sales SET date_key = (SELECT min(date_key) FROM warehouse.dim_date) "
+        f"WHERE item_id = '{moved_day}'",
+        # delete and insert: Citus does not update a distribution column
+        f"CREATE TEMPORARY TABLE moved AS SELECT * FROM warehouse.fact_sales WHERE item_id = '{moved_order}'",
+        f"DELETE FROM warehouse.fact_sales WHERE item_id = '{moved_order}'",
+        f"UPDATE moved SET transaction_id = '{other_order}'",
+        "INSERT INTO warehouse.fact_sales SELECT * FROM moved",
+    )
+    assert rows == [
+        (moved_day, "fact on another day", day, total, total),
+        (moved_order, "fact in another transaction", order_day, order_total, order_total),
+    ]
+
+
+def test_fact_check_on_a_daily_scope_finds_a_changed_fact_of_the_batch_only(clean_db):
+    """A daily run's scope: the sums cover the batch's lines and facts only, and a corrupted
+    fact of an earlier batch is out of scope (a full check finds it)."""
+    last_batch = clean_db.scalar("SELECT max(batch_id) FROM pipeline.batches")
+    new_item, old_item = clean_db.query(
+        "SELECT (SELECT min(item_id) FROM warehouse.fact_sales WHERE batch_id = %s), "
+        "(SELECT min(item_id) FROM warehouse.fact_sales WHERE batch_id < %s)",
+        (last_batch, last_batch),
+    )[0]
+    damage = [
+        f"UPDATE warehouse.fact_sales SET quantity = quantity + 1 WHERE item_id IN ('{new_item}', '{old_item}')",
+    ]
+    scope = {"pipeline.check_scope_start": last_batch}
+    assert [r[:2] for r in rows_after(clean_db, "920", *damage, scope=scope)] == [(new_item, "different amount")]
+    assert [r[:2] for r in rows_after(clean_db, "920", *damage)] == sorted(
+        [(new_item, "different amount"), (old_item, "different amount")]
+    )
+
+
 # ----------------------------------------------------------------------------- 950
 
 
