@@ -204,7 +204,8 @@ def start_citus() -> tuple[Server, Callable[[], None]]:
     if built.returncode != 0:
         pytest.skip(f"Citus could not be built here: {(built.stdout + built.stderr).strip()[-500:]}")
     ports = free_ports(3)
-    base = server_directory("pipeline-test-citus-", "pgcitus")
+    # start_cluster.sh creates its operating-system user when missing and owns the folder itself
+    base = server_directory("pipeline-test-citus-", None)
     cluster_env = {**env, "PORTS": " ".join(map(str, ports)), "DB": "citus_admin"}
     started = subprocess.run(
         ["bash", str(start), "start", str(base)], env=cluster_env, capture_output=True, text=True, check=False

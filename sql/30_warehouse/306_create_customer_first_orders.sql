@@ -21,13 +21,13 @@ COMMENT ON VIEW warehouse.customer_first_orders IS 'Day of each customer''s firs
 COMMENT ON COLUMN warehouse.customer_first_orders.customer_id IS 'Natural key of the customer.';
 COMMENT ON COLUMN warehouse.customer_first_orders.first_date_key IS 'Day of the first order, key to dim_date.';
 
--- The same rule for the customers given: a daily batch asks for a few hundred, and the
--- view, filtered by a semi-join, would group every fact first (9.5 s at scale 400). Called
--- once per statement with the ids as an array, the planner sees how many there are: a
--- few are looked up by index (dim_customers by customer_id, then fact_sales by
--- (customer_key, date_key)), many are hashed as the view does. Citus runs no function
--- over a distributed table inside a distributed query, so there the steps filter the view
--- and the function is not created.
+-- The same rule for the customers given, without grouping every fact: each version of
+-- each customer reads its first fact from the index on (customer_key, date_key), one
+-- probe per version (0.1 s for 25 k customers at scale 40, where the view's grouping takes
+-- 0.5 s). A daily batch asks for a few hundred customers, a first load for all of them;
+-- as an array the planner sees how many. Citus runs no function over a distributed table
+-- inside a distributed query, so there the steps filter the view and the function is not
+-- created.
 {%- if not citus %}
 CREATE OR REPLACE FUNCTION warehouse.first_orders_of(customer_ids text[])
 RETURNS TABLE (customer_id text, first_date_key integer)
@@ -36,11 +36,17 @@ AS $$
     SELECT
         dc.customer_id,
         min(f.date_key) AS first_date_key
-    FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    FROM warehouse.dim_customers AS dc
+    CROSS JOIN LATERAL (
+        SELECT fs.date_key
+        FROM warehouse.fact_sales AS fs
+        WHERE fs.customer_key = dc.customer_key
+        ORDER BY fs.date_key
+        LIMIT 1
+    ) AS f
     WHERE dc.customer_id = ANY(customer_ids)
     GROUP BY dc.customer_id
 $$;
 
-COMMENT ON FUNCTION warehouse.first_orders_of(text[]) IS 'warehouse.customer_first_orders for the given customers only (those with sales), by index when they are few.';
+COMMENT ON FUNCTION warehouse.first_orders_of(text[]) IS 'warehouse.customer_first_orders for the given customers only (those with sales): one index probe per version of each customer.';
 {%- endif %}

@@ -12,7 +12,7 @@
 -- =====================================================================
 DROP TABLE IF EXISTS staging.first_orders_before;
 
--- The customers' first orders by warehouse.first_orders_of (by index when they are few);
+-- The customers' first orders by warehouse.first_orders_of (one probe per version);
 -- on Citus the view filtered by the customers (306 says why).
 
 CREATE UNLOGGED TABLE staging.first_orders_before AS

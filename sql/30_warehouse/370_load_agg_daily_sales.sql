@@ -12,7 +12,8 @@
 -- The recomputed days, made by a CREATE TABLE AS, which runs on parallel workers (the
 -- SELECT of an INSERT never does). The sums come from one aggregate over the days' lines
 -- (a few hundred groups); the distinct counts from the days' orders (an order has one
--- day and one customer), hashed, not from count(DISTINCT ...) over every line.
+-- day and one customer), hashed, not from count(DISTINCT ...) over every line. The orders
+-- are made distinct before their customers are looked up: one row per order to join.
 DROP TABLE IF EXISTS staging.agg_daily_rows;
 
 SET parallel_setup_cost = 0;
@@ -35,18 +36,24 @@ WITH day_totals AS (
 ),
 
 day_orders AS (
-    SELECT DISTINCT
-        f.date_key,
-        f.transaction_id,
+    SELECT
+        o.date_key,
+        o.transaction_id,
         dc.customer_id
-    FROM warehouse.fact_sales AS f
-    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
-    WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
+    FROM (
+        SELECT DISTINCT
+            f.date_key,
+            f.transaction_id,
+            f.customer_key
+        FROM warehouse.fact_sales AS f
+        WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
+    ) AS o
+    INNER JOIN warehouse.dim_customers AS dc ON o.customer_key = dc.customer_key
 ),
 
 -- First order over each customer's whole history, not only the days recomputed: by
--- warehouse.first_orders_of (by index when they are few); on Citus the view filtered by
--- the customers (306 says why).
+-- warehouse.first_orders_of (one index probe per customer version); on Citus the view
+-- filtered by the customers (306 says why).
 first_orders AS (
     {%- if citus %}
     SELECT
