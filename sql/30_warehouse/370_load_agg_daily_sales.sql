@@ -12,8 +12,7 @@
 -- The recomputed days, made by a CREATE TABLE AS, which runs on parallel workers (the
 -- SELECT of an INSERT never does). The sums come from one aggregate over the days' lines
 -- (a few hundred groups); the distinct counts from the days' orders (an order has one
--- day and one customer), hashed, not from count(DISTINCT ...) over every line. The orders
--- are made distinct before their customers are looked up: one row per order to join.
+-- day and one customer), hashed, not from count(DISTINCT ...) over every line.
 DROP TABLE IF EXISTS staging.agg_daily_rows;
 
 SET parallel_setup_cost = 0;
@@ -36,24 +35,21 @@ WITH day_totals AS (
 ),
 
 day_orders AS (
-    SELECT
-        o.date_key,
-        o.transaction_id,
+    SELECT DISTINCT
+        f.date_key,
+        f.transaction_id,
         dc.customer_id
-    FROM (
-        SELECT DISTINCT
-            f.date_key,
-            f.transaction_id,
-            f.customer_key
-        FROM warehouse.fact_sales AS f
-        WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
-    ) AS o
-    INNER JOIN warehouse.dim_customers AS dc ON o.customer_key = dc.customer_key
+    FROM warehouse.fact_sales AS f
+    INNER JOIN warehouse.dim_customers AS dc ON f.customer_key = dc.customer_key
+    WHERE f.date_key IN (SELECT d.date_key FROM staging.agg_days AS d)
 ),
 
 -- First order over each customer's whole history, not only the days recomputed: by
 -- warehouse.first_orders_of (one index probe per customer version); on Citus the view
--- filtered by the customers (306 says why).
+-- filtered by the customers (306 says why). The orders stay distinct after the join: made
+-- distinct before it, the workers' partial groups do not shrink (an order is on one
+-- worker), and the leader's final grouping of 4 M orders took 17.8 s at scale 400, against
+-- 8.0 s for one grouping of the joined lines (930 runs serially and gains from it).
 first_orders AS (
     {%- if citus %}
     SELECT
