@@ -560,7 +560,7 @@ def test_plan_and_dry_run_after_a_full_run_have_nothing_to_do_and_record_nothing
 
 def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path):
     """Batch 1 loaded; batch 2 staged, its production stage pending (production's tables exist):
-    the transaction checks of 210, 230 and 231 are rebuilt for batch 2, and nothing else moves."""
+    the checks of 210, 220 and 231 are rebuilt for batch 2, and nothing else moves."""
     data = tmp_path / "raw"
     write_first_batch(data)
     run_ok(db, data)
@@ -572,19 +572,19 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
 
     # by number, stem and path, in any order: they run in file order
     result = run_ok(
-        db, data, "run", "--select", "231", "230_load_transactions_cleaned", "sql/20_production/210_load_customers_checked.sql"
+        db, data, "run", "--select", "231", "220_load_products_checked", "sql/20_production/210_load_customers_checked.sql"
     )
     lines = result.stdout.splitlines()
     assert [untimed(line) for line in lines[:-1]] == [
         f"production {BATCH_2} 210_load_customers_checked.sql 1 rows",
-        f"production {BATCH_2} 230_load_transactions_cleaned.sql 3 rows",
+        f"production {BATCH_2} 220_load_products_checked.sql 0 rows",
         f"production {BATCH_2} 231_load_transactions_checked.sql 3 rows",
     ]
     assert re.fullmatch(r"run 3 succeeded in \d+\.\d s \(selected files only: no batch changed state\)", lines[-1])
     assert db.query("SELECT run_id, command, status FROM pipeline.runs WHERE run_id >= 3") == [
         (
             3,
-            "pipeline_orchestrator.py run --select 231 230_load_transactions_cleaned "
+            "pipeline_orchestrator.py run --select 231 220_load_products_checked "
             "sql/20_production/210_load_customers_checked.sql",
             "succeeded",
         )
@@ -593,7 +593,7 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
     assert run_steps(db, 3) == [
         ("setup", None, "sql/00_setup/080_grant_bi_reader.sql", 0, "succeeded"),
         ("production", BATCH_2, "sql/20_production/210_load_customers_checked.sql", 1, "succeeded"),
-        ("production", BATCH_2, "sql/20_production/230_load_transactions_cleaned.sql", 3, "succeeded"),
+        ("production", BATCH_2, "sql/20_production/220_load_products_checked.sql", 0, "succeeded"),
         ("production", BATCH_2, "sql/20_production/231_load_transactions_checked.sql", 3, "succeeded"),
     ]
     # 231 decided batch 2's transactions against production as it stands: C4 is only merged
@@ -604,13 +604,13 @@ def test_run_select_runs_exactly_those_files_for_the_pending_batch(db, tmp_path)
     assert db.query("SELECT batch_id, status, run_id, updated_at FROM pipeline.batches ORDER BY 1") == batches
     assert table_counts(db, "production") == production
 
-    unknown = run_cli(db, data, "run", "--select", "230", "no_such_file")
+    unknown = run_cli(db, data, "run", "--select", "231", "no_such_file")
     assert (unknown.returncode, unknown.stderr) == (
         2,
         "error: --select no_such_file: no stage and no SQL file of sql/ has that name or number "
         "(stages: setup, staging, production, warehouse, analytics, quality).\n",
     )
-    assert "230_load" not in unknown.stdout
+    assert "231_load" not in unknown.stdout
     assert db.query("SELECT batch_id, status, run_id, updated_at FROM pipeline.batches ORDER BY 1") == batches
 
     # the next run carries on with batch 2's production stage as if nothing had been selected
@@ -640,8 +640,8 @@ def test_quality_select_refuses_an_unknown_check_before_a_warehouse_exists(db, t
 def test_run_dry_run_select_says_what_the_selection_would_run(db, tmp_path):
     data = tmp_path / "raw"
     write_first_batch(data)
-    result = run_ok(db, data, "run", "--dry-run", "--select", "230")
-    assert "230_load_transactions_cleaned" in result.stdout
+    result = run_ok(db, data, "run", "--dry-run", "--select", "231")
+    assert "231_load_transactions_checked" in result.stdout
     assert not re.search(r"^\s*warehouse\s+1 batch", result.stdout, re.M), result.stdout
 
 

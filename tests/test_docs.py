@@ -175,8 +175,6 @@ def test_no_step_reads_a_table_that_an_earlier_step_of_its_stage_emptied(sql_fil
             emptied_by.update(dict.fromkeys(build_docs.qualified_names(names), f.rel))
     assert late_reads == [], "(step, a table it reads, the earlier step of its stage that emptied it)"
     assert {
-        "staging.transactions_cleaned": "sql/20_production/232_reset_transactions_cleaned.sql",
-        "staging.transaction_items_cleaned": "sql/20_production/241_reset_transaction_items_cleaned.sql",
         "staging.transaction_items_checked": "sql/20_production/287_reset_checked_tables.sql",
         "staging.fact_sales_changes": "sql/30_warehouse/363_reset_fact_sales_changes.sql",
         "staging.transaction_items": "sql/20_production/295_reset_staging_batch.sql",

@@ -62,7 +62,7 @@ def test_end_to_end_exact_rows_in_every_layer(db, tmp_path):
         "transactions": 0,
         "transaction_items": 0,
     }
-    assert not [t for t in staging if t.endswith(("_checked", "_cleaned", "_changes"))]
+    assert not [t for t in staging if t.endswith(("_checked", "_changes"))]
     production = table_counts(db, "production")
     assert production == {
         "brands": 2,

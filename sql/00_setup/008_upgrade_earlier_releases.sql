@@ -148,7 +148,10 @@ BEGIN
 
     FOR item IN
         SELECT retired.name
-        FROM (VALUES ('staging.fact_sales_rows')) AS retired (name)
+        FROM (
+            VALUES
+            ('staging.fact_sales_rows'), ('staging.transactions_cleaned'), ('staging.transaction_items_cleaned')
+        ) AS retired (name)
         WHERE to_regclass(retired.name) IS NOT NULL
     LOOP
         EXECUTE format('DROP TABLE %s', item.name);

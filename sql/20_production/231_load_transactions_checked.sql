@@ -1,14 +1,15 @@
 -- =====================================================================
 -- 231_load_transactions_checked.sql
--- purpose:     validate the cleaned transactions (230) in one set-based pass and
+-- purpose:     clean, cast and validate the staged transactions, and those of earlier
+--              batches still waiting for their customer, in one set-based pass, and
 --              decide each row's outcome (pipeline.decide_outcome): inserted, updated,
 --              duplicate, superseded, waiting (its customer has not arrived yet) or
 --              quarantined with the first rule it failed and a reason
 -- target:      staging.transactions_checked
 -- grain:       one row per staged or waiting transactions row
--- reads:       staging.transactions_cleaned, staging.customers_checked,
---              production.customers, production.transactions, production.payment_methods,
---              pipeline.rejected_rows
+-- reads:       staging.transactions, staging.transactions_waiting,
+--              staging.customers_checked, production.customers, production.transactions,
+--              production.payment_methods, pipeline.rejected_rows
 -- rerunnable:  yes (rebuilt from staging each time)
 -- =====================================================================
 DROP TABLE IF EXISTS staging.transactions_checked;
@@ -17,14 +18,73 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 
 CREATE UNLOGGED TABLE staging.transactions_checked AS
+-- OFFSET 0 keeps PostgreSQL from merging a subquery into the statement, so that each
+-- value is cleaned, and each rule checked, once per row however often it is read. The
+-- cleaning runs on the parallel workers: the planner counts its expressions as cheap and
+-- would use one core, and the two costs above let it use the workers.
+WITH cleaned AS (
+    SELECT
+        s.batch_id,
+        s.line_number,
+        pipeline.trim_to_null(s.transaction_id) AS transaction_id,
+        pipeline.trim_to_null(s.customer_id) AS customer_id,
+        pipeline.trim_to_null(s.transaction_date) AS transaction_date_raw,
+        pipeline.to_date_or_null(s.transaction_date) AS transaction_date,
+        pipeline.trim_to_null(s.transaction_time) AS transaction_time_raw,
+        pipeline.to_time_or_null(s.transaction_time) AS transaction_time,
+        pipeline.clean_text(s.payment_method) AS payment_method,
+        pipeline.clean_text(s.shipping_address) AS shipping_address,
+        pipeline.trim_to_null(s.total_amount) AS total_amount_raw,
+        pipeline.to_money_or_null(s.total_amount) AS total_amount
+    FROM (
+        SELECT
+            current_setting('pipeline.batch_id') AS batch_id,
+            t.line_number,
+            t.transaction_id,
+            t.customer_id,
+            t.transaction_date,
+            t.transaction_time,
+            t.payment_method,
+            t.shipping_address,
+            t.total_amount
+        FROM staging.transactions AS t
+        UNION ALL
+        SELECT
+            w.batch_id,
+            w.line_number,
+            w.transaction_id,
+            w.customer_id,
+            w.transaction_date,
+            w.transaction_time,
+            w.payment_method,
+            w.shipping_address,
+            w.total_amount
+        FROM staging.transactions_waiting AS w
+    ) AS s
+    OFFSET 0
+),
+
+-- The ids delivered more than once (a hash aggregate of the raw ids, on the workers): only
+-- their rows can be duplicates or superseded, and the UPDATE below looks at those alone.
+repeated AS (
+    SELECT s.transaction_id
+    FROM (
+        SELECT pipeline.trim_to_null(t.transaction_id) AS transaction_id FROM staging.transactions AS t
+        UNION ALL
+        SELECT pipeline.trim_to_null(w.transaction_id) AS transaction_id FROM staging.transactions_waiting AS w
+    ) AS s
+    GROUP BY s.transaction_id
+    HAVING count(*) > 1
+),
+
 -- The customers and the transactions in production. On Citus only those this batch names,
 -- looked up by key: a join with the whole distributed table would read it all. One server
 -- joins the tables themselves (see 240).
-WITH customers AS (
+customers AS (
     SELECT p.customer_id
     FROM production.customers AS p
     {%- if citus %}
-    WHERE p.customer_id IN (SELECT c.customer_id FROM staging.transactions_cleaned AS c)
+    WHERE p.customer_id IN (SELECT c.customer_id FROM cleaned AS c)
     {%- endif %}
 ),
 
@@ -39,12 +99,11 @@ rejected_customers AS (
     WHERE r.source_file = 'customers.csv' AND r.record_id IS NOT NULL
 ),
 
--- OFFSET 0 keeps PostgreSQL from merging this subquery into the statement: each rule then
--- runs once per row, on the parallel workers, however often rule_name is read below.
 validated AS (
     SELECT
         c.*,
         k.customer_id IS NOT NULL AS has_parent,
+        c.transaction_id IN (SELECT r.transaction_id FROM repeated AS r) AS may_repeat,
         CASE
             WHEN
                 c.transaction_id IS NULL OR c.customer_id IS NULL OR c.transaction_date_raw IS NULL
@@ -59,7 +118,7 @@ validated AS (
             WHEN k.customer_id IS NULL AND c.customer_id IN (SELECT r.customer_id FROM rejected_customers AS r)
                 THEN 'parent_rejected'
         END AS rule_name
-    FROM staging.transactions_cleaned AS c
+    FROM cleaned AS c
     LEFT JOIN customers AS k ON c.customer_id = k.customer_id
     OFFSET 0
 ),
@@ -76,7 +135,7 @@ known AS (
     FROM production.transactions AS p
     INNER JOIN production.payment_methods AS pm ON p.payment_method_id = pm.payment_method_id
     {%- if citus %}
-    WHERE p.transaction_id IN (SELECT c.transaction_id FROM staging.transactions_cleaned AS c)
+    WHERE p.transaction_id IN (SELECT c.transaction_id FROM cleaned AS c)
     {%- endif %}
 ),
 
@@ -106,6 +165,7 @@ SELECT
     d.shipping_address,
     d.total_amount,
     d.rule_name,
+    d.may_repeat,
     CASE d.rule_name
         WHEN 'missing_required'
             THEN 'required column(s) empty: ' || concat_ws(
@@ -152,7 +212,8 @@ RESET parallel_tuple_cost;
 
 -- De-duplication, the same in every checked table: of an id delivered more than once, the
 -- latest valid line wins; every earlier valid line is a duplicate (same values) or
--- superseded. Only the repeated ids are looked at (a hash aggregate finds them).
+-- superseded. Only the rows of repeated ids (may_repeat, found above on the workers) are
+-- looked at, as in 240.
 UPDATE staging.transactions_checked AS c
 SET
     outcome = pipeline.decide_outcome(
@@ -169,11 +230,11 @@ FROM (
         k.*
     FROM staging.transactions_checked AS k
     WHERE
-        k.outcome IN ('inserted', 'updated', 'duplicate')
+        k.may_repeat AND k.outcome IN ('inserted', 'updated', 'duplicate')
         AND k.transaction_id IN (
             SELECT r.transaction_id
             FROM staging.transactions_checked AS r
-            WHERE r.outcome IN ('inserted', 'updated', 'duplicate')
+            WHERE r.may_repeat AND r.outcome IN ('inserted', 'updated', 'duplicate')
             GROUP BY r.transaction_id
             HAVING count(*) > 1
         )
@@ -181,6 +242,7 @@ FROM (
 ) AS w
 WHERE
     c.transaction_id = w.transaction_id
+    AND c.may_repeat
     AND c.outcome IN ('inserted', 'updated', 'duplicate')
     AND (c.batch_id, c.line_number) != (w.batch_id, w.line_number);
 

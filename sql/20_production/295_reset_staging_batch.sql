@@ -4,7 +4,7 @@
 --              scratch tables in the same transaction, so nothing outlives its batch
 --              (the waiting tables keep what later batches retry)
 -- target:      staging.customers, staging.products, staging.transactions,
---              staging.transaction_items, staging.*_checked, staging.*_cleaned,
+--              staging.transaction_items, staging.*_checked,
 --              staging.rejected_rows_found
 -- grain:       whole tables
 -- reads:       (none)
@@ -15,8 +15,6 @@ TRUNCATE staging.customers, staging.products, staging.transactions, staging.tran
 DROP TABLE IF EXISTS
 staging.customers_checked,
 staging.products_checked,
-staging.transactions_cleaned,
 staging.transactions_checked,
-staging.transaction_items_cleaned,
 staging.transaction_items_checked,
 staging.rejected_rows_found;
