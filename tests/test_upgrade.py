@@ -68,6 +68,14 @@ CATALOG_QUERIES = {
         WHERE n.nspname = ANY ({schemas}) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
           AND a.attnum > 0 AND NOT a.attisdropped
     """,
+    "sequences": """
+        SELECT n.nspname || '.' || c.relname,
+               concat_ws(' | ', 'start ' || q.seqstart, 'increment ' || q.seqincrement, 'cache ' || q.seqcache)
+        FROM pg_catalog.pg_sequence AS q
+        INNER JOIN pg_catalog.pg_class AS c ON c.oid = q.seqrelid
+        INNER JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE n.nspname = ANY ({schemas})
+    """,
     "constraints": """
         SELECT n.nspname || '.' || coalesce(c.relname, t.typname) || '.' || k.conname,
                k.contype::text || ' | ' || pg_get_constraintdef(k.oid, true)

@@ -9,7 +9,8 @@
 -- target:      (the shape of tables built by earlier releases, listed below)
 -- grain:       one change per object that needs one
 -- reads:       information_schema.columns, information_schema.view_column_usage,
---              pg_catalog.pg_class, pg_catalog.pg_proc
+--              pg_catalog.pg_class, pg_catalog.pg_proc, pg_catalog.pg_depend,
+--              pg_catalog.pg_sequence
 -- rerunnable:  yes (a change already made is not made again)
 -- =====================================================================
 DO $$
@@ -130,6 +131,22 @@ BEGIN
             AND NOT coalesce('autovacuum_enabled=false' = ANY(c.reloptions), FALSE)
     LOOP
         EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = false)', item.table_name);
+    END LOOP;
+
+    -- staged line numbers earlier releases drew one by one (100-130 say why not)
+    FOR item IN
+        SELECT d.refobjid::regclass AS table_name
+        FROM pg_catalog.pg_depend AS d
+        INNER JOIN pg_catalog.pg_sequence AS q ON d.objid = q.seqrelid
+        WHERE
+            d.refobjid IN (
+                to_regclass('staging.customers'), to_regclass('staging.products'),
+                to_regclass('staging.transactions'), to_regclass('staging.transaction_items')
+            )
+            AND d.deptype = 'i'
+            AND q.seqcache = 1
+    LOOP
+        EXECUTE format('ALTER TABLE %s ALTER COLUMN line_number SET CACHE 1000', item.table_name);
     END LOOP;
 
     -- indexes no query of this release uses, and tables and functions it no longer has
