@@ -16,6 +16,8 @@ DROP TABLE IF EXISTS staging.transactions_checked;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
+-- The repeated ids below are found by sorting, not by hash tables (see 240).
+SET enable_hashagg = off;
 
 CREATE UNLOGGED TABLE staging.transactions_checked AS
 -- OFFSET 0 keeps PostgreSQL from merging a subquery into the statement, so that each
@@ -64,7 +66,7 @@ WITH cleaned AS (
     OFFSET 0
 ),
 
--- The ids delivered more than once (a hash aggregate of the raw ids, on the workers): only
+-- The ids delivered more than once (the raw ids sorted and grouped on the workers): only
 -- their rows can be duplicates or superseded, and the UPDATE below looks at those alone.
 repeated AS (
     SELECT s.transaction_id
@@ -209,6 +211,7 @@ FROM decided AS d;
 
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
+RESET enable_hashagg;
 
 -- De-duplication, the same in every checked table: of an id delivered more than once, the
 -- latest valid line wins; every earlier valid line is a duplicate (same values) or
