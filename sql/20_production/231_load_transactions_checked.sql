@@ -68,6 +68,9 @@ WITH cleaned AS (
 
 -- The ids delivered more than once (the raw ids sorted and grouped on the workers): only
 -- their rows can be duplicates or superseded, and the UPDATE below looks at those alone.
+-- Read from staging again, not from cleaned: a second reference would make PostgreSQL
+-- materialize cleaned, on one core. An empty id is left out (its rows are quarantined):
+-- otherwise a NULL in the list would make may_repeat NULL, not false, for every other id.
 repeated AS (
     SELECT s.transaction_id
     FROM (
@@ -75,6 +78,7 @@ repeated AS (
         UNION ALL
         SELECT pipeline.trim_to_null(w.transaction_id) AS transaction_id FROM staging.transactions_waiting AS w
     ) AS s
+    WHERE s.transaction_id IS NOT NULL
     GROUP BY s.transaction_id
     HAVING count(*) > 1
 ),

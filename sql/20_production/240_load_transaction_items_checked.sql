@@ -75,6 +75,9 @@ WITH cleaned AS (
 
 -- The ids delivered more than once (the raw ids sorted and grouped on the workers): only
 -- their rows can be duplicates or superseded, and the UPDATE below looks at those alone.
+-- Read from staging again, not from cleaned: a second reference would make PostgreSQL
+-- materialize cleaned, on one core. An empty id is left out (its rows are quarantined):
+-- otherwise a NULL in the list would make may_repeat NULL, not false, for every other id.
 repeated AS (
     SELECT s.item_id
     FROM (
@@ -82,6 +85,7 @@ repeated AS (
         UNION ALL
         SELECT pipeline.trim_to_null(w.item_id) AS item_id FROM staging.transaction_items_waiting AS w
     ) AS s
+    WHERE s.item_id IS NOT NULL
     GROUP BY s.item_id
     HAVING count(*) > 1
 ),
