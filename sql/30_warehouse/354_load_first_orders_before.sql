@@ -13,7 +13,9 @@
 DROP TABLE IF EXISTS staging.first_orders_before;
 
 -- The customers' first orders by warehouse.first_orders_of (one probe per version);
--- on Citus the view filtered by the customers (306 says why).
+-- on Citus the view filtered by the customers (306 says why). Before a first load
+-- fact_sales is empty and so is the answer: the CASE then never gathers the customers
+-- (at scale 400, 9.9 M changed lines grouped into 397 k customers took 2.8 s for nothing).
 
 CREATE UNLOGGED TABLE staging.first_orders_before AS
 {%- if citus %}
@@ -31,11 +33,15 @@ WHERE
 SELECT
     fo.customer_id,
     fo.first_date_key
-FROM warehouse.first_orders_of(array(
-    SELECT c.customer_id FROM staging.fact_sales_changes AS c
-    UNION
-    SELECT b.customer_id FROM staging.fact_sales_before AS b
-)) AS fo;
+FROM warehouse.first_orders_of(
+    CASE
+        WHEN EXISTS (SELECT FROM warehouse.fact_sales) THEN array(
+            SELECT c.customer_id FROM staging.fact_sales_changes AS c
+            UNION
+            SELECT b.customer_id FROM staging.fact_sales_before AS b
+        )
+    END
+) AS fo;
 {%- endif %}
 
 ANALYZE staging.first_orders_before;
