@@ -10,6 +10,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import psycopg2
+import psycopg2.errors
 import pytest
 from conftest import HEADERS, Database, run_ok, write_batch
 
@@ -399,6 +401,80 @@ def test_duplicates_superseded_and_updates(db: Database, tmp_path: Path) -> None
     ]
     assert rejected(db) == []
     assert_all_balanced(db)
+
+
+def test_first_load_proves_foreign_keys_after_the_insert(db: Database, tmp_path: Path) -> None:
+    """A first load drops the merged tables' foreign keys and adds them back after the insert
+    (one validating pass each, 060); the keys are the same, and a row that breaks one fails."""
+    write_batch(tmp_path / "raw", B1, customers=[ALICE], products=[LAPTOP])
+    run_ok(db, tmp_path / "raw", "run", "--to", "production")
+    assert db.query(
+        "SELECT conrelid::regclass::text, conname, convalidated, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE contype = 'f' AND conrelid IN ('production.customers'::regclass, 'production.customers_history'::regclass, "
+        "'production.products'::regclass, 'production.products_history'::regclass) ORDER BY 1, 2"
+    ) == [
+        ("production.customers", "customers_city_id_fkey", True, "FOREIGN KEY (city_id) REFERENCES production.cities(city_id)"),
+        (
+            "production.customers_history",
+            "customers_history_city_id_fkey",
+            True,
+            "FOREIGN KEY (city_id) REFERENCES production.cities(city_id)",
+        ),
+        (
+            "production.customers_history",
+            "customers_history_customer_id_fkey",
+            True,
+            "FOREIGN KEY (customer_id) REFERENCES production.customers(customer_id)",
+        ),
+        ("production.products", "products_brand_id_fkey", True, "FOREIGN KEY (brand_id) REFERENCES production.brands(brand_id)"),
+        (
+            "production.products",
+            "products_sub_category_id_fkey",
+            True,
+            "FOREIGN KEY (sub_category_id) REFERENCES production.sub_categories(sub_category_id)",
+        ),
+        (
+            "production.products",
+            "products_supplier_id_fkey",
+            True,
+            "FOREIGN KEY (supplier_id) REFERENCES production.suppliers(supplier_id)",
+        ),
+        (
+            "production.products_history",
+            "products_history_brand_id_fkey",
+            True,
+            "FOREIGN KEY (brand_id) REFERENCES production.brands(brand_id)",
+        ),
+        (
+            "production.products_history",
+            "products_history_product_id_fkey",
+            True,
+            "FOREIGN KEY (product_id) REFERENCES production.products(product_id)",
+        ),
+        (
+            "production.products_history",
+            "products_history_sub_category_id_fkey",
+            True,
+            "FOREIGN KEY (sub_category_id) REFERENCES production.sub_categories(sub_category_id)",
+        ),
+    ]
+    if db.server == "citus":  # the shards keep their row-by-row checks (060)
+        return
+    with psycopg2.connect(db.url) as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE public.scratch (city_id integer REFERENCES production.cities (city_id))")
+        cur.execute("SELECT pipeline.defer_foreign_keys('public.scratch')")
+        assert cur.fetchone() == (1,)
+        cur.execute("INSERT INTO public.scratch VALUES (-1)")  # no check per row now
+        with pytest.raises(psycopg2.errors.ForeignKeyViolation, match='"scratch_city_id_fkey"'):
+            cur.execute("SELECT pipeline.restore_foreign_keys('public.scratch')")
+    conn.close()
+    # a table that holds rows keeps its keys
+    with psycopg2.connect(db.url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT pipeline.defer_foreign_keys('production.customers'), pipeline.restore_foreign_keys('production.customers')"
+        )
+        assert cur.fetchone() == (0, 0)
+    conn.close()
 
 
 def test_email_given_up_in_the_same_batch_can_be_taken(db: Database, tmp_path: Path) -> None:

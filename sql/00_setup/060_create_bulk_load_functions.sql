@@ -1,14 +1,13 @@
 -- =====================================================================
 -- 060_create_bulk_load_functions.sql
--- purpose:     bulk loads as the PostgreSQL manual advises: a load into a table
---              that has never held rows (a first load; production in a reload)
---              empties it in its own transaction (so that, with wal_level = minimal,
---              the rows skip the WAL) and drops its keys and indexes; a `build_*_keys` file builds
---              them again in one pass each, in the same transaction. Also: planner
---              statistics after big changes, and line numbers as an editor counts
---              them when a quoted value spans lines.
--- target:      pipeline.prepare_bulk_load, pipeline.analyze_if_changed,
---              pipeline.number_lines_as_in_editor
+-- purpose:     bulk loads as the PostgreSQL manual advises: a load into a table that
+--              never held rows (a first load; production in a reload) empties it in its
+--              own transaction (with wal_level = minimal the rows skip the WAL) and drops
+--              its keys and indexes, or only its foreign keys, added again in one pass
+--              each in the same transaction; planner statistics after big changes; line
+--              numbers as an editor counts them when a quoted value spans lines.
+-- target:      pipeline.prepare_bulk_load, pipeline.defer_foreign_keys, pipeline.restore_foreign_keys,
+--              pipeline.analyze_if_changed, pipeline.number_lines_as_in_editor
 -- grain:       one function per idiom
 -- reads:       pipeline.loaded_files
 -- rerunnable:  yes (CREATE OR REPLACE)
@@ -62,6 +61,84 @@ BEGIN
         EXECUTE format('DROP INDEX %s', item.index_name);
     END LOOP;
     RETURN TRUE;
+END
+$$;
+
+-- The same idea for a merge that keeps its keys (its ON CONFLICT needs them): when target
+-- has never held rows, drop only its own foreign keys and remember them (in a temporary
+-- table dropped at commit); restore_foreign_keys adds them back after the load, each proved
+-- by one query over the table instead of one lookup per inserted row (at scale 40 the
+-- row-by-row checks were 0.16-0.24 s of each of 218, 219, 228 and 229's 0.25-0.34 s). The
+-- locks are taken without waiting: if a reader holds a referenced table, the row-by-row
+-- checks stay. Returns the number of foreign keys dropped or added.
+CREATE OR REPLACE FUNCTION pipeline.defer_foreign_keys(target regclass)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    item record;
+    dropped integer := 0;
+BEGIN
+{%- if citus %}
+    -- On Citus the shards' sizes cannot be read inside a transaction that has written to
+    -- several shards (see prepare_bulk_load); the checks stay.
+    RETURN 0;
+{%- endif %}
+    IF pg_catalog.pg_relation_size(target) > 0 THEN
+        RETURN 0;
+    END IF;
+    BEGIN
+        FOR item IN
+            SELECT DISTINCT c.confrelid::regclass AS referenced
+            FROM pg_catalog.pg_constraint AS c
+            WHERE c.contype = 'f' AND c.conrelid = target
+        LOOP
+            EXECUTE format('LOCK TABLE %s, %s IN ACCESS EXCLUSIVE MODE NOWAIT', target, item.referenced);
+        END LOOP;
+    EXCEPTION WHEN lock_not_available THEN
+        RETURN 0;
+    END;
+    IF to_regclass('pg_temp.deferred_foreign_keys') IS NULL THEN
+        CREATE TEMPORARY TABLE deferred_foreign_keys (
+            table_name regclass NOT NULL,
+            constraint_name name NOT NULL,
+            definition text NOT NULL
+        ) ON COMMIT DROP;
+    END IF;
+    FOR item IN
+        SELECT c.conname, pg_catalog.pg_get_constraintdef(c.oid) AS definition
+        FROM pg_catalog.pg_constraint AS c
+        WHERE c.contype = 'f' AND c.conrelid = target
+        ORDER BY c.conname
+    LOOP
+        INSERT INTO pg_temp.deferred_foreign_keys VALUES (target, item.conname, item.definition);
+        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, item.conname);
+        dropped := dropped + 1;
+    END LOOP;
+    RETURN dropped;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION pipeline.restore_foreign_keys(target regclass)
+RETURNS integer
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    item record;
+    added integer := 0;
+BEGIN
+    IF to_regclass('pg_temp.deferred_foreign_keys') IS NULL THEN
+        RETURN 0;
+    END IF;
+    FOR item IN
+        DELETE FROM pg_temp.deferred_foreign_keys AS d
+        WHERE d.table_name = target
+        RETURNING d.constraint_name, d.definition
+    LOOP
+        EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', target, item.constraint_name, item.definition);
+        added := added + 1;
+    END LOOP;
+    RETURN added;
 END
 $$;
 
@@ -129,5 +206,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pipeline.prepare_bulk_load(regclass) IS 'Before a load into a table that never held rows: truncate it (WAL-free with wal_level minimal) and drop its keys and indexes; returns whether it did.';
+COMMENT ON FUNCTION pipeline.defer_foreign_keys(regclass) IS 'Before a merge into a table that never held rows: drop its own foreign keys, remembered until commit, so that restore_foreign_keys proves them in one pass each; returns how many.';
+COMMENT ON FUNCTION pipeline.restore_foreign_keys(regclass) IS 'Adds back (and validates) the foreign keys defer_foreign_keys dropped from the table in this transaction; returns how many.';
 COMMENT ON FUNCTION pipeline.analyze_if_changed(regclass) IS 'ANALYZE the table when this transaction changed more than 10000 rows and more than a tenth of it; returns whether it did.';
 COMMENT ON FUNCTION pipeline.number_lines_as_in_editor(regclass, text) IS 'Renumbers staged rows with the line an editor shows when quoted values span lines; returns the rows renumbered.';

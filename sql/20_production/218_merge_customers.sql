@@ -8,6 +8,11 @@
 --              production.cities
 -- rerunnable:  yes (upsert on customer_id)
 -- =====================================================================
+-- Into a table that never held rows (a first load) the foreign keys are dropped before the
+-- insert and proved after it, one pass each instead of one lookup per row
+-- (060_create_bulk_load_functions.sql); a daily merge keeps them.
+SELECT pipeline.defer_foreign_keys('production.customers');
+
 -- Every merge into a small table is INSERT ... ON CONFLICT DO UPDATE: on Citus these are
 -- reference tables, which take no UPDATE ... FROM a coordinator table and no MERGE. The
 -- timestamps come with the inserted row (Citus evaluates no now() in the SET list).
@@ -44,6 +49,8 @@ ON CONFLICT ON CONSTRAINT customers_pkey DO UPDATE SET
     age_group = excluded.age_group,
     last_batch_id = excluded.last_batch_id,
     updated_at = excluded.updated_at;
+
+SELECT pipeline.restore_foreign_keys('production.customers');
 
 -- Planner statistics before the stage's next statements join this table: after a first
 -- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).

@@ -7,6 +7,9 @@
 -- reads:       production.customers
 -- rerunnable:  yes (upsert on customer_id and batch)
 -- =====================================================================
+-- Foreign keys proved after a first load's insert, not row by row (see 218).
+SELECT pipeline.defer_foreign_keys('production.customers_history');
+
 INSERT INTO production.customers_history (
     customer_id, batch_id, first_name, last_name, email, phone,
     registration_date, city_id, age_group, created_at, updated_at
@@ -34,6 +37,8 @@ ON CONFLICT ON CONSTRAINT customers_history_pkey DO UPDATE SET
     city_id = excluded.city_id,
     age_group = excluded.age_group,
     updated_at = excluded.updated_at;
+
+SELECT pipeline.restore_foreign_keys('production.customers_history');
 
 -- Planner statistics before the stage's next statements join this table: after a first
 -- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).

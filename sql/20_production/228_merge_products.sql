@@ -8,6 +8,9 @@
 --              production.sub_categories, production.brands
 -- rerunnable:  yes (upsert on product_id)
 -- =====================================================================
+-- Foreign keys proved after a first load's insert, not row by row (see 218).
+SELECT pipeline.defer_foreign_keys('production.products');
+
 -- INSERT ... ON CONFLICT DO UPDATE, like every merge into a small table (see
 -- 218_merge_customers.sql).
 INSERT INTO production.products (
@@ -42,6 +45,8 @@ ON CONFLICT ON CONSTRAINT products_pkey DO UPDATE SET
     stock_quantity = excluded.stock_quantity,
     last_batch_id = excluded.last_batch_id,
     updated_at = excluded.updated_at;
+
+SELECT pipeline.restore_foreign_keys('production.products');
 
 -- Planner statistics before the stage's next statements join this table: after a first
 -- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).

@@ -7,6 +7,9 @@
 -- reads:       production.products
 -- rerunnable:  yes (upsert on product_id and batch)
 -- =====================================================================
+-- Foreign keys proved after a first load's insert, not row by row (see 218).
+SELECT pipeline.defer_foreign_keys('production.products_history');
+
 INSERT INTO production.products_history (
     product_id, batch_id, product_name, sub_category_id, brand_id, supplier_id,
     price, cost, stock_quantity, created_at, updated_at
@@ -34,6 +37,8 @@ ON CONFLICT ON CONSTRAINT products_history_pkey DO UPDATE SET
     cost = excluded.cost,
     stock_quantity = excluded.stock_quantity,
     updated_at = excluded.updated_at;
+
+SELECT pipeline.restore_foreign_keys('production.products_history');
 
 -- Planner statistics before the stage's next statements join this table: after a first
 -- load it has none, and the planner guesses (060_create_bulk_load_functions.sql).

@@ -6,7 +6,7 @@
 --              change there). Empty on a first load.
 -- target:      staging.first_orders_before
 -- grain:       one row per such customer who had ordered before
--- reads:       staging.fact_sales_changes, staging.fact_sales_before,
+-- reads:       staging.fact_sales_changes, staging.fact_sales_before, warehouse.fact_sales,
 --              warehouse.first_orders_of() (on Citus, the view customer_first_orders instead)
 -- rerunnable:  yes (rebuilt each time)
 -- =====================================================================
