@@ -458,23 +458,27 @@ def test_first_load_proves_foreign_keys_after_the_insert(db: Database, tmp_path:
             "FOREIGN KEY (sub_category_id) REFERENCES production.sub_categories(sub_category_id)",
         ),
     ]
+    assert db.query("SELECT * FROM pipeline.deferred_foreign_keys") == []
     if db.server == "citus":  # the shards keep their row-by-row checks (060)
         return
-    with psycopg2.connect(db.url) as conn, conn.cursor() as cur:
-        cur.execute("CREATE TABLE public.scratch (city_id integer REFERENCES production.cities (city_id))")
-        cur.execute("SELECT pipeline.defer_foreign_keys('public.scratch')")
-        assert cur.fetchone() == (1,)
-        cur.execute("INSERT INTO public.scratch VALUES (-1)")  # no check per row now
-        with pytest.raises(psycopg2.errors.ForeignKeyViolation, match='"scratch_city_id_fkey"'):
-            cur.execute("SELECT pipeline.restore_foreign_keys('public.scratch')")
-    conn.close()
+    # statement by statement, as psql in autocommit runs a file: the dropped key is remembered
+    # in a table, and a row that breaks it fails when it is added back
+    db.execute("CREATE TABLE public.scratch (city_id integer REFERENCES production.cities (city_id))")
+    assert db.scalar("SELECT pipeline.defer_foreign_keys('public.scratch')") == 1
+    assert db.query("SELECT * FROM pipeline.deferred_foreign_keys") == [
+        ("public.scratch", "scratch_city_id_fkey", "FOREIGN KEY (city_id) REFERENCES production.cities(city_id)")
+    ]
+    db.execute("INSERT INTO public.scratch VALUES (-1)")  # no check per row now
+    with pytest.raises(psycopg2.errors.ForeignKeyViolation, match='"scratch_city_id_fkey"'):
+        db.execute("SELECT pipeline.restore_foreign_keys('public.scratch')")
+    db.execute("DELETE FROM public.scratch")
+    assert db.scalar("SELECT pipeline.restore_foreign_keys('public.scratch')") == 1
+    assert db.query("SELECT * FROM pipeline.deferred_foreign_keys") == []
+    assert db.scalar("SELECT count(*) FROM pg_constraint WHERE conname = 'scratch_city_id_fkey'") == 1
     # a table that holds rows keeps its keys
-    with psycopg2.connect(db.url) as conn, conn.cursor() as cur:
-        cur.execute(
-            "SELECT pipeline.defer_foreign_keys('production.customers'), pipeline.restore_foreign_keys('production.customers')"
-        )
-        assert cur.fetchone() == (0, 0)
-    conn.close()
+    assert db.query(
+        "SELECT pipeline.defer_foreign_keys('production.customers'), pipeline.restore_foreign_keys('production.customers')"
+    ) == [(0, 0)]
 
 
 def test_email_given_up_in_the_same_batch_can_be_taken(db: Database, tmp_path: Path) -> None:

@@ -6,8 +6,8 @@
 --              its keys and indexes, or only its foreign keys, added again in one pass
 --              each in the same transaction; planner statistics after big changes; line
 --              numbers as an editor counts them when a quoted value spans lines.
--- target:      pipeline.prepare_bulk_load, pipeline.defer_foreign_keys, pipeline.restore_foreign_keys,
---              pipeline.analyze_if_changed, pipeline.number_lines_as_in_editor
+-- target:      pipeline.prepare_bulk_load, pipeline.deferred_foreign_keys, pipeline.defer_foreign_keys,
+--              pipeline.restore_foreign_keys, pipeline.analyze_if_changed, pipeline.number_lines_as_in_editor
 -- grain:       one function per idiom
 -- reads:       pipeline.loaded_files
 -- rerunnable:  yes (CREATE OR REPLACE)
@@ -65,12 +65,25 @@ END
 $$;
 
 -- The same idea for a merge that keeps its keys (its ON CONFLICT needs them): when target
--- has never held rows, drop only its own foreign keys and remember them (in a temporary
--- table dropped at commit); restore_foreign_keys adds them back after the load, each proved
--- by one query over the table instead of one lookup per inserted row (at scale 40 the
--- row-by-row checks were 0.16-0.24 s of each of 218, 219, 228 and 229's 0.25-0.34 s). The
--- locks are taken without waiting: if a reader holds a referenced table, the row-by-row
--- checks stay. Returns the number of foreign keys dropped or added.
+-- has never held rows, drop only its own foreign keys and remember them in
+-- pipeline.deferred_foreign_keys; restore_foreign_keys adds them back after the load, each
+-- proved by one query over the table instead of one lookup per inserted row (at scale 40 the
+-- row-by-row checks were 0.16-0.24 s of each of 218, 219, 228 and 229's 0.25-0.34 s). A
+-- table, not a temporary one: a file run with psql in autocommit still finds the keys it
+-- dropped. The locks are taken without waiting: if a reader holds a referenced table, the
+-- row-by-row checks stay. Each returns the number of foreign keys dropped or added.
+CREATE TABLE IF NOT EXISTS pipeline.deferred_foreign_keys (
+    table_name text NOT NULL,
+    constraint_name text NOT NULL,
+    definition text NOT NULL,
+    CONSTRAINT deferred_foreign_keys_pkey PRIMARY KEY (table_name, constraint_name)
+);
+
+COMMENT ON TABLE pipeline.deferred_foreign_keys IS 'Foreign keys pipeline.defer_foreign_keys dropped before a first load, until pipeline.restore_foreign_keys adds them back (empty between steps).';
+COMMENT ON COLUMN pipeline.deferred_foreign_keys.table_name IS 'Schema-qualified table the key belongs to.';
+COMMENT ON COLUMN pipeline.deferred_foreign_keys.constraint_name IS 'Name of the foreign key constraint.';
+COMMENT ON COLUMN pipeline.deferred_foreign_keys.definition IS 'Its definition, as pg_get_constraintdef gives it.';
+
 CREATE OR REPLACE FUNCTION pipeline.defer_foreign_keys(target regclass)
 RETURNS integer
 LANGUAGE plpgsql
@@ -78,6 +91,12 @@ AS $$
 DECLARE
     item record;
     dropped integer := 0;
+    qualified_name text := (
+        SELECT format('%I.%I', n.nspname, c.relname)
+        FROM pg_catalog.pg_class AS c
+        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
+        WHERE c.oid = target
+    );
 BEGIN
 {%- if citus %}
     -- On Citus the shards' sizes cannot be read inside a transaction that has written to
@@ -98,20 +117,14 @@ BEGIN
     EXCEPTION WHEN lock_not_available THEN
         RETURN 0;
     END;
-    IF to_regclass('pg_temp.deferred_foreign_keys') IS NULL THEN
-        CREATE TEMPORARY TABLE deferred_foreign_keys (
-            table_name regclass NOT NULL,
-            constraint_name name NOT NULL,
-            definition text NOT NULL
-        ) ON COMMIT DROP;
-    END IF;
     FOR item IN
         SELECT c.conname, pg_catalog.pg_get_constraintdef(c.oid) AS definition
         FROM pg_catalog.pg_constraint AS c
         WHERE c.contype = 'f' AND c.conrelid = target
         ORDER BY c.conname
     LOOP
-        INSERT INTO pg_temp.deferred_foreign_keys VALUES (target, item.conname, item.definition);
+        INSERT INTO pipeline.deferred_foreign_keys (table_name, constraint_name, definition)
+        VALUES (qualified_name, item.conname, item.definition);
         EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', target, item.conname);
         dropped := dropped + 1;
     END LOOP;
@@ -126,13 +139,16 @@ AS $$
 DECLARE
     item record;
     added integer := 0;
+    qualified_name text := (
+        SELECT format('%I.%I', n.nspname, c.relname)
+        FROM pg_catalog.pg_class AS c
+        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
+        WHERE c.oid = target
+    );
 BEGIN
-    IF to_regclass('pg_temp.deferred_foreign_keys') IS NULL THEN
-        RETURN 0;
-    END IF;
     FOR item IN
-        DELETE FROM pg_temp.deferred_foreign_keys AS d
-        WHERE d.table_name = target
+        DELETE FROM pipeline.deferred_foreign_keys AS d
+        WHERE d.table_name = qualified_name
         RETURNING d.constraint_name, d.definition
     LOOP
         EXECUTE format('ALTER TABLE %s ADD CONSTRAINT %I %s', target, item.constraint_name, item.definition);
@@ -206,7 +222,7 @@ END
 $$;
 
 COMMENT ON FUNCTION pipeline.prepare_bulk_load(regclass) IS 'Before a load into a table that never held rows: truncate it (WAL-free with wal_level minimal) and drop its keys and indexes; returns whether it did.';
-COMMENT ON FUNCTION pipeline.defer_foreign_keys(regclass) IS 'Before a merge into a table that never held rows: drop its own foreign keys, remembered until commit, so that restore_foreign_keys proves them in one pass each; returns how many.';
-COMMENT ON FUNCTION pipeline.restore_foreign_keys(regclass) IS 'Adds back (and validates) the foreign keys defer_foreign_keys dropped from the table in this transaction; returns how many.';
+COMMENT ON FUNCTION pipeline.defer_foreign_keys(regclass) IS 'Before a merge into a table that never held rows: drop its own foreign keys, remembered in pipeline.deferred_foreign_keys, so that restore_foreign_keys proves them in one pass each; returns how many.';
+COMMENT ON FUNCTION pipeline.restore_foreign_keys(regclass) IS 'Adds back (and validates) the foreign keys defer_foreign_keys dropped from the table; returns how many.';
 COMMENT ON FUNCTION pipeline.analyze_if_changed(regclass) IS 'ANALYZE the table when this transaction changed more than 10000 rows and more than a tenth of it; returns whether it did.';
 COMMENT ON FUNCTION pipeline.number_lines_as_in_editor(regclass, text) IS 'Renumbers staged rows with the line an editor shows when quoted values span lines; returns the rows renumbered.';
