@@ -91,12 +91,8 @@ AS $$
 DECLARE
     item record;
     dropped integer := 0;
-    qualified_name text := (
-        SELECT format('%I.%I', n.nspname, c.relname)
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE c.oid = target
-    );
+    -- schema-qualified whatever the search_path, as the table remembers it
+    qualified_name text := (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, target, 0)).identity;
 BEGIN
 {%- if citus %}
     -- On Citus the shards' sizes cannot be read inside a transaction that has written to
@@ -139,12 +135,8 @@ AS $$
 DECLARE
     item record;
     added integer := 0;
-    qualified_name text := (
-        SELECT format('%I.%I', n.nspname, c.relname)
-        FROM pg_catalog.pg_class AS c
-        INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
-        WHERE c.oid = target
-    );
+    -- schema-qualified whatever the search_path, as the table remembers it
+    qualified_name text := (pg_catalog.pg_identify_object('pg_catalog.pg_class'::regclass, target, 0)).identity;
 BEGIN
     FOR item IN
         DELETE FROM pipeline.deferred_foreign_keys AS d
