@@ -38,10 +38,12 @@ WITH days_in_scope AS (
     WHERE a.updated_at >= pipeline.check_since()
 ),
 
--- Recomputed from fact_sales for the days in scope, however the batch maintained them:
--- sums per day over the lines; orders and customers per day from the days' orders, made
--- distinct before their customers are looked up (an order's lines share one customer
--- version, the one valid at its time: the join reads one row per order, not per line).
+-- Recomputed from fact_sales for the days in scope, however the batch maintained them.
+{%- if citus %}
+-- On Citus: sums per day over the lines; orders and customers per day from the days'
+-- orders, made distinct before their customers are looked up (an order's lines share one
+-- customer version, the one valid at its time: the join reads one row per order, not per
+-- line); the first orders from the view filtered by the customers (306 says why).
 sums AS (
     SELECT
         f.date_key,
@@ -73,31 +75,6 @@ day_orders AS (
     INNER JOIN warehouse.dim_customers AS dc ON o.customer_key = dc.customer_key
 ),
 
--- First order over all of a customer's history, not only the days in scope.
--- by warehouse.first_orders_of; on Citus the view filtered by the customers (306 says why)
-first_orders AS (
-    {%- if citus %}
-    SELECT
-        fo.customer_id,
-        fo.first_date_key
-    FROM warehouse.customer_first_orders AS fo
-    WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
-    {%- else %}
-    SELECT
-        fo.customer_id,
-        fo.first_date_key
-    FROM warehouse.first_orders_of(array(SELECT DISTINCT o.customer_id FROM day_orders AS o)) AS fo
-    {%- endif %}
-),
-
-orders AS (
-    SELECT
-        o.date_key,
-        count(*) AS transactions
-    FROM day_orders AS o
-    GROUP BY o.date_key
-),
-
 customers AS (
     SELECT
         c.date_key,
@@ -107,6 +84,102 @@ customers AS (
         o.customer_id
     FROM day_orders AS o) AS c
     GROUP BY c.date_key
+),
+
+first_orders AS (
+    SELECT
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.customer_first_orders AS fo
+    WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
+),
+{%- else %}
+-- Day by day, each day's facts read by the index on date_key: a day's orders and
+-- customers (5 k at scale 400) are made distinct in a hash table that stays in the CPU's
+-- cache, where one grouping of every day's orders at once (4 M at scale 400) took 4.9 s of
+-- this check's 17.6 s; day by day, the check took 10.4 s (docs/benchmarks.md). A customer
+-- has one version on any day (910 proves versions never overlap, 920 that each fact has
+-- the version valid on its day), so a day's customer versions are its customers.
+-- (a day in scope without facts has a row of zero items here, but no orders: the inner
+-- joins of expected leave it out)
+sums AS (
+    SELECT
+        d.date_key,
+        s.items,
+        s.units,
+        s.gross_amount,
+        s.discount_amount,
+        s.net_revenue,
+        s.cost_amount,
+        s.profit_amount
+    FROM days_in_scope AS d
+    CROSS JOIN LATERAL (
+        SELECT
+            count(*) AS items,
+            sum(f.quantity) AS units,
+            sum(f.gross_amount) AS gross_amount,
+            sum(f.discount_amount) AS discount_amount,
+            sum(f.net_amount) AS net_revenue,
+            sum(f.cost_amount) AS cost_amount,
+            sum(f.profit_amount) AS profit_amount
+        FROM warehouse.fact_sales AS f
+        WHERE f.date_key = d.date_key
+    ) AS s
+),
+
+day_orders AS (
+    SELECT
+        d.date_key,
+        o.transaction_id
+    FROM days_in_scope AS d
+    CROSS JOIN LATERAL (
+        SELECT DISTINCT f.transaction_id
+        FROM warehouse.fact_sales AS f
+        WHERE f.date_key = d.date_key
+    ) AS o
+),
+
+day_customers AS (
+    SELECT
+        d.date_key,
+        c.customer_key
+    FROM days_in_scope AS d
+    CROSS JOIN LATERAL (
+        SELECT DISTINCT f.customer_key
+        FROM warehouse.fact_sales AS f
+        WHERE f.date_key = d.date_key
+    ) AS c
+),
+
+customers AS (
+    SELECT
+        c.date_key,
+        count(*) AS distinct_customers
+    FROM day_customers AS c
+    GROUP BY c.date_key
+),
+
+-- First order over all of a customer's history, not only the days in scope.
+first_orders AS (
+    SELECT
+        fo.customer_id,
+        fo.first_date_key
+    FROM warehouse.first_orders_of(
+        array(
+            SELECT DISTINCT dc.customer_id
+            FROM warehouse.dim_customers AS dc
+            WHERE dc.customer_key IN (SELECT c.customer_key FROM day_customers AS c)
+        )
+    ) AS fo
+),
+{%- endif %}
+
+orders AS (
+    SELECT
+        o.date_key,
+        count(*) AS transactions
+    FROM day_orders AS o
+    GROUP BY o.date_key
 ),
 
 -- New on the day of the first order, repeat on every later day (as 370 counts them).
