@@ -21,8 +21,9 @@ SET parallel_tuple_cost = 0;
 CREATE UNLOGGED TABLE staging.agg_daily_rows AS
 WITH
 {%- if citus %}
--- On Citus: the sums from one aggregate over the days' lines (a few hundred groups), the
--- distinct counts from the days' orders, hashed.
+-- On Citus, which refuses a subquery over the distributed facts correlated by date_key
+-- (not their distribution column), every day at once: the sums from one aggregate over the
+-- days' lines (a few hundred groups), the distinct counts from the days' orders, hashed.
 day_totals AS (
     SELECT
         f.date_key,

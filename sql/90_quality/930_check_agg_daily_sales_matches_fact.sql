@@ -40,10 +40,12 @@ WITH days_in_scope AS (
 
 -- Recomputed from fact_sales for the days in scope, however the batch maintained them.
 {%- if citus %}
--- On Citus: sums per day over the lines; orders and customers per day from the days'
--- orders, made distinct before their customers are looked up (an order's lines share one
--- customer version, the one valid at its time: the join reads one row per order, not per
--- line); the first orders from the view filtered by the customers (306 says why).
+-- On Citus, which refuses a subquery over the distributed facts correlated by date_key
+-- (not their distribution column), every day at once: sums per day over the lines; orders
+-- and customers per day from the days' orders, made distinct before their customers are
+-- looked up (an order's lines share one customer version, the one valid at its time: the
+-- join reads one row per order, not per line); the first orders from the view filtered by
+-- the customers (306 says why).
 sums AS (
     SELECT
         f.date_key,
