@@ -17,12 +17,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 import psycopg2.extensions
 import pytest
 
@@ -103,7 +105,17 @@ class Server:
         with conn.cursor() as cur:
             if self.citus_ports:
                 cur.execute("SET citus.enable_create_database_propagation = on")
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            # On Citus a session can still hold the database for a moment despite FORCE (seen
+            # once in CI: "being accessed by other users", most likely a connection of Citus's
+            # own that was still closing). Try again briefly.
+            for attempt in range(10):
+                try:
+                    cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    break
+                except psycopg2.errors.ObjectInUse:
+                    if attempt == 9 or not self.citus_ports:
+                        raise
+                    time.sleep(0.5)
         conn.close()
 
 

@@ -99,7 +99,7 @@ first_orders AS (
 -- Day by day, each day's facts read by the index on date_key: a day's orders and
 -- customers (5 k at scale 400) are made distinct in a hash table that stays in the CPU's
 -- cache, where one grouping of every day's orders at once (4 M at scale 400) took 4.9 s of
--- this check's 17.6 s; day by day, the check took 10.4 s (docs/benchmarks.md). A customer
+-- this check's 14.8-18.1 s; day by day, the check took 9.5 s (docs/benchmarks.md). A customer
 -- has one version on any day (910 proves versions never overlap, 920 that each fact has
 -- the version valid on its day), so a day's customer versions are its customers.
 -- (a day in scope without facts has a row of zero items here, but no orders: the inner
