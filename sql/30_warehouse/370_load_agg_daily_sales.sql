@@ -62,14 +62,6 @@ first_orders AS (
     WHERE fo.customer_id IN (SELECT o.customer_id FROM day_orders AS o)
 ),
 
-day_order_counts AS (
-    SELECT
-        o.date_key,
-        count(*) AS transactions
-    FROM day_orders AS o
-    GROUP BY o.date_key
-),
-
 day_customer_counts AS (
     SELECT
         c.date_key,
@@ -155,14 +147,6 @@ first_orders AS (
     ) AS fo
 ),
 
-day_order_counts AS (
-    SELECT
-        o.date_key,
-        count(*) AS transactions
-    FROM day_orders AS o
-    GROUP BY o.date_key
-),
-
 day_customer_counts AS (
     SELECT
         c.date_key,
@@ -171,6 +155,14 @@ day_customer_counts AS (
     GROUP BY c.date_key
 ),
 {%- endif %}
+
+day_order_counts AS (
+    SELECT
+        o.date_key,
+        count(*) AS transactions
+    FROM day_orders AS o
+    GROUP BY o.date_key
+),
 
 -- A customer is new on the day of their first order (they ordered that day) and a repeat
 -- customer on every later day they order: the new ones are counted from the first orders
